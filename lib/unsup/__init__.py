@@ -1,0 +1,13 @@
+"""unsup: the shared package of the book *Unsupervised Learning, Executed*.
+
+Modules by topic:
+
+- :mod:`unsup.divergences` -- distances between probability distributions
+- :mod:`unsup.density` -- kernel density estimates and the memorizing model
+- :mod:`unsup.pareto` -- Pareto fronts of two objectives
+- :mod:`unsup.claims` -- claim checks that raise when a source's claim fails
+- :mod:`unsup.interactive` -- the explorer registry and its slider UI
+- :mod:`unsup.plotting` -- the book's one plotting style
+"""
+
+__version__ = "0.1.0"
