@@ -85,7 +85,8 @@ def _rule_text(atol: float | None, rtol: float | None, relation: str | None) -> 
     if relation is not None:
         return f"measured {relation} predicted"
     parts = [f"{atol:g}" if atol else "", f"{rtol:g}·|predicted|" if rtol else ""]
-    return "|measured − predicted| ≤ " + " + ".join(p for p in parts if p)
+    bound = " + ".join(p for p in parts if p)
+    return f"|measured − predicted| ≤ {bound}" if bound else "measured = predicted exactly"
 
 
 def _validate_rule(atol: float | None, rtol: float | None, relation: str | None) -> None:
@@ -137,7 +138,10 @@ def check(
             within = np.isfinite(p) & np.isfinite(m) & (gap <= bound)
             slack = np.where(equal, np.inf, bound - gap)
         ok = equal | within
-    worst = int(np.argmin(np.where(ok, slack, -np.inf)) if ok.all() else np.argmin(ok))
+    # NaN slack comes from inf - inf: equal infinities under a relation (no slack), or an
+    # infinite value against an infinite bound under a tolerance (a failure).
+    slack = np.where(np.isnan(slack), 0.0 if relation is not None else -np.inf, slack)
+    worst = int(np.argmin(slack) if ok.all() else np.argmin(np.where(ok, np.inf, slack)))
     result = ClaimResult(
         claim=claim,
         predicted=float(p.flat[worst]),

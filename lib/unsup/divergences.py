@@ -107,7 +107,10 @@ def kl(p: ArrayLike, q: ArrayLike, base: float | None = None) -> FloatOrArray:
 
 
 def tv(p: ArrayLike, q: ArrayLike) -> FloatOrArray:
-    r"""Total variation distance :math:`\mathrm{TV}(p,q) = \tfrac12 \sum_x |p(x)-q(x)|`, in [0, 1]."""
+    r"""Total variation distance :math:`\mathrm{TV}(p,q) = \tfrac12 \sum_x |p(x)-q(x)|`.
+
+    Symmetric, in [0, 1]; equals 1 exactly for disjoint supports.
+    """
     p_arr, q_arr = _pair(p, q)
     return _out(0.5 * np.abs(p_arr - q_arr).sum(axis=-1))
 
@@ -147,7 +150,8 @@ def chi2(p: ArrayLike, q: ArrayLike) -> FloatOrArray:
     """
     p_arr, q_arr = _pair(p, q)
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(q_arr > 0, np.square(p_arr - q_arr) / q_arr, np.where(p_arr > 0, np.inf, 0.0))
+        limit = np.where(p_arr > 0, np.inf, 0.0)
+        terms = np.where(q_arr > 0, np.square(p_arr - q_arr) / q_arr, limit)
     return _out(terms.sum(axis=-1))
 
 
@@ -211,7 +215,8 @@ def _check_generator(f: Callable) -> None:
         values = np.asarray(f(probe), dtype=float)
     if values.shape != probe.shape:
         raise ValueError(
-            f"f must be vectorized: on an array of shape {probe.shape} it returned shape {values.shape}"
+            f"f must be vectorized: on an array of shape {probe.shape} "
+            f"it returned shape {values.shape}"
         )
     if not abs(values[1]) <= 1e-12:
         raise ValueError(f"f must satisfy f(1) = 0, got f(1) = {values[1]:.3g}")
@@ -287,7 +292,9 @@ def kl_gaussian(mu0: ArrayLike, cov0: ArrayLike, mu1: ArrayLike, cov1: ArrayLike
         return _kl_gaussian_1d(m0, positive(cov0, "cov0"), m1, positive(cov1, "cov1"))
     for name, m in (("mu0", m0), ("mu1", m1)):
         if m.ndim > 1 or (m.ndim == 1 and m.size == 0):
-            raise ValueError(f"{name} must be a scalar or a non-empty 1-D mean vector, got shape {m.shape}")
+            raise ValueError(
+                f"{name} must be a scalar or a non-empty 1-D mean vector, got shape {m.shape}"
+            )
     if m0.shape != m1.shape:
         raise ValueError(f"mu0 and mu1 have shapes {m0.shape} and {m1.shape}, which do not match")
     d = m0.size
@@ -307,8 +314,12 @@ def _interval_mass(a: NDArray, b: NDArray) -> NDArray:
     return np.where(a > 0, ndtr(-a) - ndtr(-b), ndtr(b) - ndtr(a))
 
 
-def tv_gaussian(mu0: ArrayLike, sigma0: ArrayLike, mu1: ArrayLike, sigma1: ArrayLike) -> FloatOrArray:
-    r"""Exact total variation between :math:`\mathcal N(\mu_0,\sigma_0^2)` and :math:`\mathcal N(\mu_1,\sigma_1^2)`.
+def tv_gaussian(
+    mu0: ArrayLike, sigma0: ArrayLike, mu1: ArrayLike, sigma1: ArrayLike
+) -> FloatOrArray:
+    r"""Exact total variation between two univariate normal distributions.
+
+    :math:`\mathrm{TV}(\mathcal N(\mu_0,\sigma_0^2), \mathcal N(\mu_1,\sigma_1^2))`.
 
     Takes STANDARD DEVIATIONS. Equal sigmas:
     :math:`2\Phi(|\mu_1-\mu_0|/(2\sigma)) - 1`. Unequal sigmas: the densities

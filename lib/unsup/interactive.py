@@ -13,6 +13,7 @@ default of every control, which lets
 from __future__ import annotations
 
 import base64
+import gc
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -99,6 +100,17 @@ class Explorer:
             self.controls[name].validate(name, value)
         return self.draw(**merged)
 
+    def render(self, **values: Any) -> bytes:
+        """One slider update: draw the figure and render it to PNG bytes.
+
+        Each figure is a web of reference cycles; collecting the young generations
+        right away keeps the cycles from piling up into a slow full collection
+        (which otherwise adds 100-150 ms to one update in ten).
+        """
+        png = render_png(self.figure(**values))
+        gc.collect(1)
+        return png
+
     def sweep_points(self, n_random: int = 3, seed: int = 0) -> list[dict[str, Any]]:
         """Each control at its extremes, default and random values, the others at default."""
         rng = np.random.default_rng(seed)
@@ -168,10 +180,10 @@ def explore(name: str) -> "ExplorerBox":
     """
     exp = get_explorer(name)
     controls = {n: _widget_for(n, c) for n, c in exp.controls.items()}
-    image = widgets.Image(value=render_png(exp.figure()), format="png")
+    image = widgets.Image(value=exp.render(), format="png")
 
     def update(change: Any = None) -> None:
-        image.value = render_png(exp.figure(**{n: w.value for n, w in controls.items()}))
+        image.value = exp.render(**{n: w.value for n, w in controls.items()})
 
     for control in controls.values():
         control.observe(update, names="value")

@@ -26,9 +26,13 @@ def pareto_mask(l1: ArrayLike, l2: ArrayLike) -> NDArray[np.bool_]:
     """True for each candidate that no other candidate dominates (both minimized)."""
     a, b = _objectives(l1, l2)
     order = np.lexsort((b, a))  # by l1, ties broken by l2
-    best_b_before = np.minimum.accumulate(np.concatenate([[np.inf], b[order][:-1]]))
+    sa, sb = a[order], b[order]
+    best_b_before = np.minimum.accumulate(np.concatenate([[np.inf], sb[:-1]]))
+    # Exact duplicates do not dominate each other: compare each with what precedes its run.
+    new_run = np.concatenate([[True], (sa[1:] != sa[:-1]) | (sb[1:] != sb[:-1])])
+    run_start = np.maximum.accumulate(np.where(new_run, np.arange(a.size), 0))
     mask = np.zeros(a.size, bool)
-    mask[order] = b[order] < best_b_before
+    mask[order] = sb < best_b_before[run_start]
     return mask
 
 
@@ -39,7 +43,9 @@ def weighted_argmin(l1: ArrayLike, l2: ArrayLike, lam: float) -> int:
         raise ValueError(f"lam must be >= 0, got {lam}")
     if np.isinf(lam):
         return int(np.lexsort((a, b))[0])
-    return int(np.argmin(a + lam * b))
+    total = a + lam * b
+    tied = np.flatnonzero(total == total.min())  # among ties, the least L2 then L1 is Pareto
+    return int(tied[np.lexsort((a[tied], b[tied]))[0]])
 
 
 def supported_mask(l1: ArrayLike, l2: ArrayLike, tol: float = 1e-12) -> NDArray[np.bool_]:
@@ -53,11 +59,16 @@ def supported_mask(l1: ArrayLike, l2: ArrayLike, tol: float = 1e-12) -> NDArray[
     front = front[np.argsort(a[front])]
     hull: list[int] = []
     for i in front:
+        if hull and a[i] == a[hull[-1]] and b[i] == b[hull[-1]]:
+            continue  # an exact duplicate shares its twin's verdict (set below)
         while len(hull) >= 2 and _turn(a, b, hull[-2], hull[-1], i) < -tol:
             hull.pop()
         hull.append(i)
     mask = np.zeros(a.size, bool)
     mask[hull] = True
+    for prev, i in zip(front[:-1], front[1:]):
+        if a[i] == a[prev] and b[i] == b[prev]:
+            mask[i] = mask[prev]
     return mask
 
 

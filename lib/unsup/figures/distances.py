@@ -61,20 +61,21 @@ def kde_bandwidth(log10_bandwidth: float) -> Figure:
     train, _, train_nll, test_nll = kde_experiment()
     fig = new_figure(ncols=2)
     left, right = fig.axes
-    x = np.linspace(-5, 5, 800)
+    x = np.linspace(-5, 5, 300)
     left.plot(x, np.exp(BIMODAL.logpdf(x)), color="k", lw=1.2, label="true density")
     left.plot(x, np.exp(kde_logpdf(train, x, h)), label=f"KDE, h = {h:.3g}")
     left.plot(train, np.zeros_like(train), "|", color=PALETTE[1], ms=12, label="training points")
     left.set_ylim(0, 0.8)
     label(left, "x", "density", "the estimate")
     left.legend(loc="upper right")
-    right.semilogx(BANDWIDTHS, train_nll, label="training NLL")
-    right.semilogx(BANDWIDTHS, test_nll, label="test NLL")
-    current = np.interp(log10_bandwidth, np.log10(BANDWIDTHS), test_nll)
-    right.plot([h], [current], "o", color=PALETTE[1])
-    right.axvline(h, color="0.5", lw=0.8)
+    # A linear axis in log10(h): log-scaled axes render their tick labels slowly.
+    log_h = np.log10(BANDWIDTHS)
+    right.plot(log_h, train_nll, label="training NLL")
+    right.plot(log_h, test_nll, label="test NLL")
+    right.plot([log10_bandwidth], [np.interp(log10_bandwidth, log_h, test_nll)], "o", color=PALETTE[1])
+    right.axvline(log10_bandwidth, color="0.5", lw=0.8)
     right.set_ylim(-4, 8)
-    label(right, "bandwidth h", "average NLL (nats)", "likelihood on training vs test data")
+    label(right, "log₁₀ bandwidth h", "average NLL (nats)", "likelihood on training vs test data")
     right.legend(loc="upper right")
     return fig
 
