@@ -151,3 +151,8 @@ def test_guessing_accuracy_validation(p, q, message):
 def test_sprt_validates_probability_vectors():
     with pytest.raises(ValueError, match="p must sum to 1"):
         sprt_stopping_times([0.5, 0.6], [0.5, 0.5], alpha=0.05, trials=10, seed=0)
+
+
+def test_sprt_raises_when_trials_do_not_stop_within_max_samples():
+    with pytest.raises(RuntimeError, match="max_samples=50"):
+        sprt_stopping_times([0.51, 0.49], [0.5, 0.5], alpha=0.01, trials=10, seed=0, max_samples=50)

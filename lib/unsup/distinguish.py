@@ -57,15 +57,16 @@ def sprt_stopping_times(
     total = np.zeros(trials)
     stopped = np.zeros(trials, dtype=np.int64)
     drawn = 0
-    block = max(16, int(4 * threshold / np.dot(p, step)))
+    block = min(max(16, int(4 * threshold / np.dot(p, step))), max_samples, 10**5)
     while (stopped == 0).any():
         if drawn >= max_samples:
             raise RuntimeError(f"some trials did not stop within max_samples={max_samples}")
+        size = min(block, max_samples - drawn)
         active = np.flatnonzero(stopped == 0)
-        paths = total[active, None] + np.cumsum(step[rng.choice(p.size, (active.size, block), p=p)], axis=1)
+        paths = total[active, None] + np.cumsum(step[rng.choice(p.size, (active.size, size), p=p)], axis=1)
         crossed = paths >= threshold
         hit = crossed.any(axis=1)
         stopped[active[hit]] = drawn + 1 + crossed[hit].argmax(axis=1)
         total[active] = paths[:, -1]
-        drawn += block
+        drawn += size
     return stopped
