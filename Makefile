@@ -19,6 +19,7 @@ $(STAMP): requirements.txt pyproject.toml
 book: setup
 	$(BIN)/python scripts/exec_cache_guard.py
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	$(BIN)/python scripts/check_site.py
 	@echo "The website is in $(CURDIR)/_build/html (open _build/html/index.html)"
 
 ## make test: package tests, then every notebook end to end under nbval
