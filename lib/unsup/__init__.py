@@ -3,8 +3,12 @@
 Modules by topic:
 
 - :mod:`unsup.divergences` -- distances between probability distributions
+- :mod:`unsup.distinguish` -- telling two distributions apart from samples
 - :mod:`unsup.density` -- kernel density estimates and the memorizing model
 - :mod:`unsup.pareto` -- Pareto fronts of two objectives
+- :mod:`unsup.bounds` -- generalization bounds
+- :mod:`unsup.data` -- seeded synthetic data sets
+- :mod:`unsup.figures` -- the explorers of every chapter, one module per chapter
 - :mod:`unsup.claims` -- claim checks that raise when a source's claim fails
 - :mod:`unsup.interactive` -- the explorer registry and its slider UI
 - :mod:`unsup.plotting` -- the book's one plotting style
