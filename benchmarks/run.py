@@ -5,7 +5,9 @@ Prints three tables:
 1. each chapter notebook's execution time (budget 60 s),
 2. each explorer's update latency, compute plus PNG render, over a sweep of every
    control (budget 100 ms at the 95th percentile),
-3. the package's divergences against scipy / torch on large batches (time ratio).
+3. the package's divergences against scipy / torch on large batches (time ratio),
+4. one or more tables per topic module, from every ``benchmarks/bench_*.py``
+   (each defines ``run(table)``, where ``table(title, header, rows)`` prints a table).
 """
 
 from __future__ import annotations
@@ -138,6 +140,17 @@ def bench_divergences() -> None:
           ["operation", "unsup", "reference", "reference ms", "ratio (unsup / ref)"], rows)
 
 
+def bench_topics() -> None:
+    """Run every `benchmarks/bench_*.py`: each defines `run(table)` and prints its own tables."""
+    import importlib.util
+
+    for path in sorted(Path(__file__).parent.glob("bench_*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.run(table)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-notebooks", action="store_true", help="only explorers and divergences")
@@ -149,6 +162,7 @@ def main() -> None:
         bench_notebooks()
     bench_explorers(args.steps)
     bench_divergences()
+    bench_topics()
 
 
 if __name__ == "__main__":
