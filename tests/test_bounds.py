@@ -7,7 +7,8 @@ from unsup.bounds import uniform_convergence_bound, uniform_convergence_epsilon
 
 
 def test_bound_matches_formula_and_caps_at_one():
-    assert uniform_convergence_bound(100, 0.2, 10) == pytest.approx(2 * 10 * np.exp(-2 * 100 * 0.04))
+    expected = 2 * 10 * np.exp(-2 * 100 * 0.04)
+    assert uniform_convergence_bound(100, 0.2, 10) == pytest.approx(expected)
     assert uniform_convergence_bound(100, 0.2, 10, two_sided=False) == pytest.approx(
         10 * np.exp(-8.0))
     assert uniform_convergence_bound(1, 0.0, 5) == 1.0

@@ -6,8 +6,10 @@ Modules by topic:
 - :mod:`unsup.distinguish` -- telling two distributions apart from samples
 - :mod:`unsup.density` -- kernel density estimates and the memorizing model
 - :mod:`unsup.pareto` -- Pareto fronts of two objectives
-- :mod:`unsup.bounds` -- generalization bounds
+- :mod:`unsup.bounds` -- generalization bounds: uniform convergence, mutual information, PAC-Bayes
+- :mod:`unsup.gibbs` -- Gibbs (generalized Bayes) posteriors for any loss
 - :mod:`unsup.data` -- seeded synthetic data sets
+- :mod:`unsup.causal` -- Bayesian networks, interventions, SEMs, counterfactuals, partial models
 - :mod:`unsup.figures` -- the explorers of every chapter, one module per chapter
 - :mod:`unsup.claims` -- claim checks that raise when a source's claim fails
 - :mod:`unsup.interactive` -- the explorer registry and its slider UI

@@ -1,3 +1,6 @@
 """Per-chapter explorer figures. Importing this package registers every explorer."""
 
 from . import distances  # noqa: F401
+from . import bounds  # noqa: F401
+from . import gibbs  # noqa: F401
+from . import causal  # noqa: F401
