@@ -9,6 +9,7 @@ Modules by topic:
 - :mod:`unsup.bounds` -- generalization bounds: uniform convergence, mutual information, PAC-Bayes
 - :mod:`unsup.gibbs` -- Gibbs (generalized Bayes) posteriors for any loss
 - :mod:`unsup.data` -- seeded synthetic data sets
+- :mod:`unsup.compression` -- arithmetic coding, adaptive context models, compressor-based estimates
 - :mod:`unsup.causal` -- Bayesian networks, interventions, SEMs, counterfactuals, partial models
 - :mod:`unsup.figures` -- the explorers of every chapter, one module per chapter
 - :mod:`unsup.claims` -- claim checks that raise when a source's claim fails

@@ -4,3 +4,4 @@ from . import distances  # noqa: F401
 from . import bounds  # noqa: F401
 from . import gibbs  # noqa: F401
 from . import causal  # noqa: F401
+from . import compression  # noqa: F401
