@@ -9,6 +9,9 @@ Modules by topic:
 - :mod:`unsup.bounds` -- generalization bounds: uniform convergence, mutual information, PAC-Bayes
 - :mod:`unsup.gibbs` -- Gibbs (generalized Bayes) posteriors for any loss
 - :mod:`unsup.data` -- seeded synthetic data sets
+- :mod:`unsup.sprites` -- sprites with known factors and scikit-learn's digits
+- :mod:`unsup.vae` -- VAEs and beta-VAEs: ELBO, importance weighting, I(X; Z), MIG
+- :mod:`unsup.generative` -- linear autoencoders, gradient estimators, AR models, flows, InfoNCE
 - :mod:`unsup.compression` -- arithmetic coding, adaptive context models, compressor-based estimates
 - :mod:`unsup.causal` -- Bayesian networks, interventions, SEMs, counterfactuals, partial models
 - :mod:`unsup.figures` -- the explorers of every chapter, one module per chapter

@@ -5,3 +5,5 @@ from . import bounds  # noqa: F401
 from . import gibbs  # noqa: F401
 from . import causal  # noqa: F401
 from . import compression  # noqa: F401
+from . import vae  # noqa: F401
+from . import betavae  # noqa: F401
