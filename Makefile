@@ -5,8 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# Debian's Chromium for the browser suite (Playwright drives it; it downloads no browser).
+CHROMIUM_PACKAGES := chromium fonts-dejavu-core fonts-liberation
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: setup book test test-lib test-notebooks lab bench clean
+.PHONY: setup book test test-lib test-notebooks test-site browser screenshots lab bench clean
 
 setup: $(STAMP)
 
@@ -22,7 +25,8 @@ book: setup
 	$(BIN)/python scripts/check_site.py
 	@echo "The website is in $(CURDIR)/_build/html (open _build/html/index.html)"
 
-## make test: package tests, then every notebook end to end under nbval
+## make test: package tests (with the claims-ledger and widget round-trip tests),
+## then every notebook end to end under nbval
 test: test-lib test-notebooks
 
 test-lib: setup
@@ -31,7 +35,26 @@ test-lib: setup
 test-notebooks: setup
 	$(BIN)/python -m pytest --nbval-lax notebooks
 
-## make lab: JupyterLab on the notebooks
+## make test-site: build the website, then open every page in headless Chromium with
+## the network off (tests/site); installs Debian's chromium first if it is missing
+test-site: browser book
+	UNSUP_SITE_TESTS=1 $(BIN)/python -m pytest tests/site/test_site_browser.py tests/site/test_site_pages.py
+
+## make browser: Debian's chromium, installed once (quietly; skipped when present)
+browser:
+	@if [ -x /usr/lib/chromium/chromium ] || command -v chromium >/dev/null 2>&1; then \
+	  true; \
+	else \
+	  echo "installing Debian's chromium for the browser suite"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(CHROMIUM_PACKAGES) >/dev/null; \
+	fi
+
+## make screenshots: the introduction and one chapter at desktop and phone widths
+screenshots: browser book
+	$(BIN)/python scripts/screenshots.py
+
+## make lab: JupyterLab on the notebooks, with live sliders (ipywidgets front end)
 lab: setup
 	$(BIN)/jupyter lab notebooks
 

@@ -270,3 +270,50 @@ def test_claim_table_renders_every_row():
 def test_empty_claim_table_has_header_only():
     page = claim_table()._repr_html_()
     assert page.count("<tr>") == 1 and "<th>claim</th>" in page
+
+
+# --- machine-readable record (the claims ledger reads it from executed notebooks) ------
+
+
+def test_result_mimebundle_carries_a_json_record():
+    import json
+
+    from unsup.claims import MIME_TYPE
+
+    result = check("KL is infinite here", INF, INF, atol=0.1, source="Kullback 1951")
+    bundle = result._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html", MIME_TYPE}
+    assert bundle["text/plain"] == str(result)
+    assert bundle["text/html"] == result._repr_html_()
+    record = bundle[MIME_TYPE]
+    assert record == {"version": 1, "results": [{
+        "claim": "KL is infinite here", "predicted": "inf", "measured": "inf",
+        "rule": "|measured − predicted| ≤ 0.1", "passed": True, "count": 1,
+        "source": "Kullback 1951",
+    }]}
+    json.loads(json.dumps(record, allow_nan=False))  # strict JSON: no Infinity or NaN
+
+
+def test_table_record_keeps_order_values_and_failures():
+    from unsup.claims import MIME_TYPE
+
+    first = check("first", 1.0, 1.04, atol=0.1)
+    second = check("second", [1.0, 2.0], [0.5, -INF], relation="<=")  # worst pair: (1, 0.5)
+    failed = ClaimResult("third", -INF, 2.5, "r", False, count=3)
+    record = claim_table(first, second, failed)._repr_mimebundle_()[MIME_TYPE]
+    rows = record["results"]
+    assert [r["claim"] for r in rows] == ["first", "second", "third"]
+    assert (rows[0]["predicted"], rows[0]["measured"], rows[0]["passed"]) == (1.0, 1.04, True)
+    assert (rows[1]["predicted"], rows[1]["measured"], rows[1]["count"]) == (1.0, 0.5, 2)
+    assert rows[2] == {"claim": "third", "predicted": "-inf", "measured": 2.5, "rule": "r",
+                       "passed": False, "count": 3, "source": None}
+
+
+def test_ipython_display_includes_the_record():
+    from IPython.core.formatters import DisplayFormatter
+
+    from unsup.claims import MIME_TYPE
+
+    data, _ = DisplayFormatter().format(check("shown", 2.0, 2.0, atol=0))
+    assert data[MIME_TYPE]["results"][0]["claim"] == "shown"
+    assert "claim-check" in data["text/html"]

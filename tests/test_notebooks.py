@@ -114,3 +114,31 @@ def test_notebook_checks_a_claim_and_has_an_explorer(path):
     code = "\n".join(source(c) for c in code_cells(load(path)))
     assert CHECK_CALL.search(code), "no claim check: call check(...) in a code cell"
     assert EXPLORE_CALL.search(code), "no explorer: call explore(...) in a code cell"
+
+
+DISPLAYING_CALLS = {"check", "claim_table", "display"}
+
+
+def last_statement_displays_claims(cell_source: str) -> bool:
+    """True when the cell's last statement is a bare check(...)/claim_table(...)/display(...).
+
+    A claim table that is not the cell's last expression is never shown, so the
+    reader (and the claims ledger) would not see the result.
+    """
+    import ast
+
+    body = ast.parse(cell_source).body
+    if not body or not isinstance(body[-1], ast.Expr) or not isinstance(body[-1].value, ast.Call):
+        return False
+    func = body[-1].value.func
+    return isinstance(func, ast.Name) and func.id in DISPLAYING_CALLS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_every_claim_cell_ends_by_showing_its_claims(path):
+    hidden = [
+        source(cell).splitlines()[0]
+        for cell in code_cells(load(path))
+        if CHECK_CALL.search(source(cell)) and not last_statement_displays_claims(source(cell))
+    ]
+    assert not hidden, f"claim checks that are not the cell's last expression: {hidden}"

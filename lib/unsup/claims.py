@@ -4,13 +4,18 @@ A check shows the claim, the predicted value, the measured value and the rule
 (a tolerance or an inequality), and raises :class:`ClaimFailed` when the rule is
 broken, so that a notebook run by nbval or by the book build fails loudly.
 
-Every check is also appended to :data:`LEDGER`, so a page can list them all.
+Every check is also appended to :data:`LEDGER`, so a page can list them all. The
+displayed result also carries a machine-readable copy of itself under the mime type
+:data:`MIME_TYPE` (ignored by renderers), from which the book build generates its
+claims ledger out of the executed notebooks.
 """
 
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -21,6 +26,10 @@ RELATIONS = {
     "<": np.less,
     ">": np.greater,
 }
+
+
+MIME_TYPE = "application/vnd.unsup.claims+json"
+"""Mime type of the machine-readable record that every displayed claim result carries."""
 
 
 class ClaimFailed(AssertionError):
@@ -51,6 +60,21 @@ class ClaimResult:
     def _repr_html_(self) -> str:
         return ClaimTable([self])._repr_html_()
 
+    def to_record(self) -> dict[str, Any]:
+        """A JSON-safe dict of the result; infinities become the strings "inf" and "-inf"."""
+        return {
+            "claim": self.claim,
+            "predicted": _json_number(self.predicted),
+            "measured": _json_number(self.measured),
+            "rule": self.rule,
+            "passed": self.passed,
+            "count": self.count,
+            "source": self.source,
+        }
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return ClaimTable([self])._repr_mimebundle_(include, exclude)
+
 
 @dataclass(frozen=True)
 class ClaimTable:
@@ -71,8 +95,25 @@ class ClaimTable:
             rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         return f'<table class="claim-check"><tr>{head}</tr>{"".join(rows)}</table>'
 
+    def to_record(self) -> dict[str, Any]:
+        """The machine-readable form of the table: ``{"version": 1, "results": [...]}``."""
+        return {"version": 1, "results": [r.to_record() for r in self.results]}
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {
+            "text/plain": str(self),
+            "text/html": self._repr_html_(),
+            MIME_TYPE: self.to_record(),
+        }
+
 
 LEDGER: list[ClaimResult] = []
+
+
+def _json_number(value: float) -> float | str:
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return value
 
 
 def _fmt(value: float) -> str:
