@@ -7,3 +7,7 @@ from . import causal  # noqa: F401
 from . import compression  # noqa: F401
 from . import vae  # noqa: F401
 from . import betavae  # noqa: F401
+from . import ntk  # noqa: F401
+from . import implicit_regularization  # noqa: F401
+from . import implicit_differentiation  # noqa: F401
+from . import exponential_learning_rates  # noqa: F401
