@@ -24,7 +24,7 @@ from unsup.interactive import Choice, all_explorers
 
 EXPLORERS = [e.name for e in all_explorers()]
 CONTROL_MODELS = {"FloatSliderModel", "IntSliderModel", "ToggleButtonsModel"}
-TIMEOUT = 60
+TIMEOUT = 180  # generous: an explorer may train its cached model on first display
 
 
 @pytest.fixture(scope="module")
