@@ -15,6 +15,10 @@ Modules by topic:
 - :mod:`unsup.compression` -- arithmetic coding, adaptive context models, compressor-based estimates
 - :mod:`unsup.causal` -- Bayesian networks, interventions, SEMs, counterfactuals, partial models
 - :mod:`unsup.dynamics` -- learning dynamics: neural tangent kernels, modified losses of GD and SGD, hypergradients, scale invariance
+- :mod:`unsup.simplicity` -- random-network boolean functions, Lempel-Ziv complexity
+- :mod:`unsup.ratedistortion` -- Blahut-Arimoto rate-distortion curves, closed forms, patch vector quantization
+- :mod:`unsup.scaling` -- the L(N, D) scaling law of Kaplan et al. and its change of data unit
+- :mod:`unsup.selfsupervised` -- augmentations, InfoNCE contrastive training, linear probes and label budgets
 - :mod:`unsup.figures` -- the explorers of every chapter, one module per chapter
 - :mod:`unsup.claims` -- claim checks that raise when a source's claim fails
 - :mod:`unsup.interactive` -- the explorer registry and its slider UI

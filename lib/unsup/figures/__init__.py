@@ -11,3 +11,5 @@ from . import ntk  # noqa: F401
 from . import implicit_regularization  # noqa: F401
 from . import implicit_differentiation  # noqa: F401
 from . import exponential_learning_rates  # noqa: F401
+from . import simplicity  # noqa: F401
+from . import selfsupervised  # noqa: F401
