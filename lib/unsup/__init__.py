@@ -15,6 +15,9 @@ Modules by topic:
 - :mod:`unsup.compression` -- arithmetic coding, adaptive context models, compressor-based estimates
 - :mod:`unsup.causal` -- Bayesian networks, interventions, SEMs, counterfactuals, partial models
 - :mod:`unsup.dynamics` -- learning dynamics: neural tangent kernels, modified losses of GD and SGD, hypergradients, scale invariance
+- :mod:`unsup.sequences` -- exact autoregressive models of a^n b^n, the Polya urn and Beta-Bernoulli predictives
+- :mod:`unsup.seqmodels` -- small torch sequence models (GRU) trained on string samples
+- :mod:`unsup.search` -- the MIU formal system: proof checker, breadth-first and best-first proof search
 - :mod:`unsup.simplicity` -- random-network boolean functions, Lempel-Ziv complexity
 - :mod:`unsup.ratedistortion` -- Blahut-Arimoto rate-distortion curves, closed forms, patch vector quantization
 - :mod:`unsup.scaling` -- the L(N, D) scaling law of Kaplan et al. and its change of data unit

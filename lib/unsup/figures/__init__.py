@@ -13,3 +13,5 @@ from . import implicit_differentiation  # noqa: F401
 from . import exponential_learning_rates  # noqa: F401
 from . import simplicity  # noqa: F401
 from . import selfsupervised  # noqa: F401
+from . import sequences  # noqa: F401
+from . import search  # noqa: F401
