@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import time
+from timing import best_time
 
 import numpy as np
 import torch
 
 from unsup.dynamics import hypergrad as hg
 from unsup.dynamics import ntk
-
-
-def _best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def _loop_ntk(model: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
@@ -36,8 +27,8 @@ def run(table) -> None:
     rows = []
     for width in (256, 4096):
         model = ntk.ReLUNet(2, width, seed=0)
-        ours = _best(lambda: ntk.empirical_ntk(model, x))
-        loop = _best(lambda: _loop_ntk(model, x))
+        ours = best_time(lambda: ntk.empirical_ntk(model, x), repeat=3)
+        loop = best_time(lambda: _loop_ntk(model, x), repeat=3)
         agree = torch.allclose(ntk.empirical_ntk(model, x), _loop_ntk(model, x), atol=1e-10)
         rows.append([str(width), f"{ours * 1e3:.1f}", f"{loop * 1e3:.1f}", f"{loop / ours:.1f}",
                      str(agree)])
@@ -55,6 +46,6 @@ def run(table) -> None:
         fn = lambda: hg.implicit_hypergradient(problem.train_loss, problem.val_loss, star, lam,
                                                method, **kwargs)
         err = ((fn() - exact).norm() / exact.norm()).item()
-        rows.append([method, str(kwargs), f"{_best(fn) * 1e3:.1f}", f"{err:.1e}"])
+        rows.append([method, str(kwargs), f"{best_time(fn, repeat=3) * 1e3:.1f}", f"{err:.1e}"])
     table("Hypergradient of 20-feature ridge regression, by inverse-Hessian method",
           ["method", "settings", "ms", "relative error"], rows)

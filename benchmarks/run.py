@@ -16,10 +16,10 @@ import argparse
 import os
 import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from timing import best_time
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_BUDGET_S = 60.0
@@ -32,15 +32,6 @@ def table(title: str, header: list[str], rows: list[list[str]]) -> None:
     print(f"\n## {title}\n\n| {line} |\n|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         print("| " + " | ".join(str(x).ljust(w) for x, w in zip(row, widths)) + " |")
-
-
-def best_time(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def bench_notebooks() -> None:

@@ -77,6 +77,8 @@ def kde_bandwidth(log10_bandwidth: float) -> Figure:
     right.set_ylim(-4, 8)
     label(right, "log₁₀ bandwidth h", "average NLL (nats)", "likelihood on training vs test data")
     right.legend(loc="upper right")
+    for ax in (left, right):
+        ax.locator_params(nbins=4)  # fewer tick labels: text layout dominates each update
     return fig
 
 
