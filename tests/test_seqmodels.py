@@ -54,3 +54,31 @@ def test_next_b_probs_renormalizes_away_the_end_token():
     np.testing.assert_allclose(sm.next_b_probs(model, ["ab"])[0], expected, rtol=1e-6)
     with pytest.raises(ValueError, match="equally long strings"):
         sm.next_b_probs(model, ["a", "ab"])
+
+
+def test_decay_leaves_the_first_step_alone_and_then_changes_training():
+    data = ["ab", "aabb", "", "ab"]
+
+    def params(model):
+        return torch.cat([p.detach().flatten() for p in model.parameters()])
+
+    one = [sm.train_ar(data, seed=2, hidden=4, steps=1, decay=d) for d in (False, True)]
+    assert torch.equal(params(one[0]), params(one[1]))  # step 0 uses the full learning rate
+    two = [sm.train_ar(data, seed=2, hidden=4, steps=2, decay=d) for d in (False, True)]
+    assert not torch.equal(params(two[0]), params(two[1]))
+
+
+def test_training_with_decay_fits_a_markov_mixture():
+    from unsup import markov_mixture as mm
+
+    _, _, train = mm.markov_mixture(1000, 12, seed=0)
+    _, _, held = mm.markov_mixture(200, 12, seed=1)
+    model = sm.train_ar([sq.bits_to_string(x) for x in train], seed=0, hidden=32, steps=250,
+                        decay=True)
+    exact = np.array([mm.markov_predictive(x)[:-1, 1] for x in held])
+    gru = sm.next_b_probs(model, [sq.bits_to_string(x) for x in held])
+    coin = np.array([sq.beta_bernoulli_predictive(x, 1.0, 1.0)[:-1] for x in held])
+    # closer to the exact predictive than predicting 1/2 everywhere or than the coin mixture
+    # (measured 0.042 against 0.156 and 0.104)
+    gap = np.abs(gru - exact).mean()
+    assert gap < 0.5 * np.abs(0.5 - exact).mean() and gap < 0.6 * np.abs(coin - exact).mean()

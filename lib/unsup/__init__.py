@@ -16,6 +16,7 @@ Modules by topic:
 - :mod:`unsup.causal` -- Bayesian networks, interventions, SEMs, counterfactuals, partial models
 - :mod:`unsup.dynamics` -- learning dynamics: neural tangent kernels, modified losses of GD and SGD, hypergradients, scale invariance
 - :mod:`unsup.sequences` -- exact autoregressive models of a^n b^n, the Polya urn and Beta-Bernoulli predictives
+- :mod:`unsup.markov_mixture` -- mixtures of Markov chains and of HMMs: exact in-context predictives
 - :mod:`unsup.seqmodels` -- small torch sequence models (GRU) trained on string samples
 - :mod:`unsup.search` -- the MIU formal system: proof checker, breadth-first and best-first proof search
 - :mod:`unsup.simplicity` -- random-network boolean functions, Lempel-Ziv complexity

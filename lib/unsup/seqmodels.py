@@ -48,14 +48,20 @@ def encode(strings: list[str]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor
 
 
 def train_ar(strings: list[str], seed: int, hidden: int = 16, steps: int = 300,
-             batch: int = 64, lr: float = 0.02, progress: bool = False) -> TinyGRU:
-    """Adam on the masked next-token cross-entropy, minibatches drawn with a seeded generator."""
+             batch: int = 64, lr: float = 0.02, progress: bool = False,
+             decay: bool = False) -> TinyGRU:
+    """Adam on the masked next-token cross-entropy, minibatches drawn with a seeded generator.
+
+    With ``decay`` the learning rate falls linearly from ``lr`` to ``lr / steps``, which
+    removes most of the step-to-step noise of the final model."""
     if steps < 1 or batch < 1:
         raise ValueError(f"steps and batch must be >= 1, got steps={steps}, batch={batch}")
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = TinyGRU(hidden)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, (lambda i: 1.0 - i / steps) if decay else (lambda i: 1.0))
     for _ in tqdm(range(steps), disable=not progress, desc=f"seed {seed}", leave=False):
         chosen = [strings[i] for i in rng.integers(0, len(strings), batch)]
         inputs, targets, mask = encode(chosen)
@@ -64,6 +70,7 @@ def train_ar(strings: list[str], seed: int, hidden: int = 16, steps: int = 300,
         opt.zero_grad()
         loss.backward()
         opt.step()
+        sched.step()
     return model
 
 

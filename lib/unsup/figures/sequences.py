@@ -1,4 +1,5 @@
-"""Explorers of the chapter 'Autoregressive models are many-to-one'."""
+"""Explorers of the chapters 'Autoregressive models are many-to-one' and 'In-context learning
+as implicit Bayesian inference'."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from functools import lru_cache
 import numpy as np
 from matplotlib.figure import Figure
 
+from .. import markov_mixture as mm
 from .. import seqmodels as sm
 from .. import sequences as sq
 from ..interactive import Choice, Slider, explorer
@@ -78,7 +80,7 @@ def coin_curves() -> tuple[np.ndarray, np.ndarray]:
     "coin_in_context",
     caption="A coin with bias p flipped in sequence: the exact Bayesian predictive of the "
             "uniform mixture and the trained GRU's next-token probability, as context grows.",
-    context=Slider(20, 1, COIN_LENGTH, 1, label="context length", integer=True),
+    context=Slider(20, 0, COIN_LENGTH - 1, 1, label="context length", integer=True),
     p=Slider(0.7, 0.05, 0.95, 0.05, label="true bias p"),
 )
 def coin_in_context(context: int, p: float) -> Figure:
@@ -91,11 +93,90 @@ def coin_in_context(context: int, p: float) -> Figure:
     ax.plot(t, exact, "-", color=PALETTE[0], label="exact posterior predictive")
     ax.plot(t, model, "--", color=PALETTE[1], label="trained GRU")
     ax.plot([0, COIN_LENGTH - 1], [p, p], color="k", lw=0.8, label="true p")
-    ax.plot([context - 1], [model[context - 1]], "o", color=PALETTE[1])
+    # index t of a curve is the prediction of flip t + 1 after the first t flips
+    ax.plot([context], [model[context]], "o", color=PALETTE[1])
     ax.set_ylim(0, 1)
-    gap = abs(exact[context - 1] - model[context - 1])
+    gap = abs(exact[context] - model[context])
     label(ax, "context length t", "P(next flip = 1)",
-          f"after {context} flips: exact {exact[context - 1]:.3f}, GRU {model[context - 1]:.3f}"
+          f"after {context} flips: exact {exact[context]:.3f}, GRU {model[context]:.3f}"
           f" (gap {gap:.3f})")
     ax.legend(loc="lower right", fontsize=7)
+    return fig
+
+
+MARKOV_LENGTH = 32
+
+
+@lru_cache(maxsize=1)
+def trained_markov_model():
+    """A TinyGRU (32 units) trained on 4000 seeded binary Markov chains whose transition rows
+    P(1 | 0) and P(1 | 1) are uniform on [0, 1] (400 Adam steps, learning rate decayed)."""
+    _, _, bits = mm.markov_mixture(4000, MARKOV_LENGTH, seed=0)
+    return sm.train_ar([sq.bits_to_string(x) for x in bits], seed=0, hidden=32, steps=400,
+                       lr=0.02, decay=True, progress=True)
+
+
+ROW_GRID = np.round(np.arange(0.1, 0.91, 0.1), 2)
+
+
+def _markov_bits(p01: float, p11: float, uniforms: np.ndarray) -> np.ndarray:
+    """One chain driven by ``uniforms``: x_1 = 1 if u_1 < 1/2, then x_t = 1 if
+    u_t < P(1 | x_{t-1})."""
+    x = np.zeros(len(uniforms), dtype=int)
+    x[0] = uniforms[0] < 0.5
+    for t in range(1, len(x)):
+        x[t] = uniforms[t] < (p11 if x[t - 1] else p01)
+    return x
+
+
+@lru_cache(maxsize=1)
+def markov_curves() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For every (P(1 | 0), P(1 | 1)) on ROW_GRID x ROW_GRID, one seeded chain: its symbols, the
+    exact predictive of the mixture, the GRU's (one batched forward pass) and the coin
+    mixture's (Laplace) predictive, each of shape (9, 9, MARKOV_LENGTH)."""
+    uniforms = np.random.default_rng(11).uniform(size=MARKOV_LENGTH)
+    bits = np.array([[_markov_bits(a, b, uniforms) for b in ROW_GRID] for a in ROW_GRID])
+    flat = bits.reshape(-1, MARKOV_LENGTH)
+    exact = np.array([mm.markov_predictive(x)[:-1, 1] for x in flat])
+    model = sm.next_b_probs(trained_markov_model(), [sq.bits_to_string(x) for x in flat])
+    coin = np.array([sq.beta_bernoulli_predictive(x, 1.0, 1.0)[:-1] for x in flat])
+    shape = bits.shape
+    return bits, exact.reshape(shape), model.reshape(shape), coin.reshape(shape)
+
+
+@explorer(
+    "markov_in_context",
+    caption="A binary Markov chain with transition probabilities P(1 | 0) and P(1 | 1): the "
+            "exact predictive of the mixture of chains, the GRU trained on that mixture, and "
+            "the coin mixture's predictive (which ignores the order), as context grows. The "
+            "black steps are the true P(1 | last symbol); ticks at the top mark the ones of "
+            "the chain, at the bottom its zeros.",
+    context=Slider(24, 0, MARKOV_LENGTH - 1, 1, label="context length", integer=True),
+    p01=Slider(0.2, 0.1, 0.9, 0.1, label="P(1 | 0)"),
+    p11=Slider(0.7, 0.1, 0.9, 0.1, label="P(1 | 1)"),
+)
+def markov_in_context(context: int, p01: float, p11: float) -> Figure:
+    i, j = (int(np.argmin(np.abs(ROW_GRID - v))) for v in (p01, p11))
+    bits, exact, model, coin = (curves[i, j] for curves in markov_curves())
+    p01, p11 = float(ROW_GRID[i]), float(ROW_GRID[j])
+    # index t of a curve is the prediction of symbol t + 1 after the first t symbols
+    t = np.arange(MARKOV_LENGTH)
+    truth = np.r_[0.5, np.where(bits[:-1] == 1, p11, p01)]
+    width = 6.4
+    fig = new_figure(width=width, height=3.4)
+    fig.subplots_adjust(right=1 - 1.75 / width)
+    ax = fig.axes[0]
+    ax.step(t, truth, where="mid", color="k", lw=0.8, label="true chain")
+    ax.plot(t, coin, ":", color=PALETTE[2], label="coin mixture")
+    ax.plot(t, exact, "-", color=PALETTE[0], label="exact (chains)")
+    ax.plot(t, model, "--", color=PALETTE[1], label="trained GRU")
+    ax.plot(t, np.where(bits == 1, 1.03, -0.03), "|", color="0.4", ms=5,
+            label="symbol t + 1")
+    ax.plot([context], [model[context]], "o", color=PALETTE[1])
+    ax.set_ylim(-0.07, 1.07)
+    gap = abs(exact[context] - model[context])
+    label(ax, "context length t", "P(next symbol = 1)",
+          f"after {context} symbols: exact {exact[context]:.3f}, GRU "
+          f"{model[context]:.3f} (gap {gap:.3f})")
+    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=7)
     return fig
