@@ -15,3 +15,4 @@ from . import simplicity  # noqa: F401
 from . import selfsupervised  # noqa: F401
 from . import sequences  # noqa: F401
 from . import search  # noqa: F401
+from . import learners  # noqa: F401
