@@ -23,6 +23,7 @@ Modules by topic:
 - :mod:`unsup.ratedistortion` -- Blahut-Arimoto rate-distortion curves, closed forms, patch vector quantization
 - :mod:`unsup.scaling` -- the L(N, D) scaling law of Kaplan et al. and its change of data unit
 - :mod:`unsup.selfsupervised` -- augmentations, InfoNCE contrastive training, linear probes and label budgets
+- :mod:`unsup.generalization` -- random labels, many interpolating minima, no-free-lunch counting
 - :mod:`unsup.learners` -- digital vs analogue learners: weight sharing, distillation, forward gradients
 - :mod:`unsup.figures` -- the explorers of every chapter, one module per chapter
 - :mod:`unsup.claims` -- claim checks that raise when a source's claim fails

@@ -16,3 +16,4 @@ from . import selfsupervised  # noqa: F401
 from . import sequences  # noqa: F401
 from . import search  # noqa: F401
 from . import learners  # noqa: F401
+from . import generalization  # noqa: F401
