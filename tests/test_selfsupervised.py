@@ -64,6 +64,72 @@ def test_classifier_fits_separable_data_and_budget_curve_shapes():
     assert curve["probe"][1].min() == 1.0
 
 
+def test_power_law_fit_recovers_known_parameters_with_honest_errors():
+    n = np.geomspace(50, 20_000, 8)
+    truth = ss.power_law(n, 30.0, 0.6, 0.25)
+    exact = ss.fit_power_law(n, truth)
+    assert exact.n_c == pytest.approx(30.0, rel=1e-4)
+    assert exact.alpha == pytest.approx(0.6, rel=1e-4)
+    assert exact.l_inf == pytest.approx(0.25, abs=1e-6)
+    assert np.allclose(exact(n), truth) and np.abs(exact.residuals).max() < 1e-8
+    noisy = truth + np.random.default_rng(0).normal(0, 0.003, n.size)
+    fit = ss.fit_power_law(n, noisy)
+    for value, se, target in ((fit.alpha, fit.se_alpha, 0.6), (fit.l_inf, fit.se_l_inf, 0.25),
+                              (fit.log10_n_c, fit.se_log10_n_c, np.log10(30.0))):
+        assert 0 < se and abs(value - target) < 4 * se
+
+
+def test_straight_line_and_pairs():
+    path = ss.straight_line([0.0, 2.0], [4.0, -2.0], 5)
+    assert path.shape == (5, 2)
+    assert np.allclose(path[0], [0, 2]) and np.allclose(path[-1], [4, -2])
+    assert np.allclose(path[2], [2, 0])
+    labels = np.array([0, 0, 1, 1, 2])
+    pairs = ss.pairs_of_different_classes(labels, 6, seed=1)
+    assert pairs.shape == (6, 2) and len({tuple(p) for p in pairs}) == 6
+    assert np.all(labels[pairs[:, 0]] != labels[pairs[:, 1]])
+    assert np.array_equal(pairs, ss.pairs_of_different_classes(labels, 6, seed=1))
+
+
+def test_interpolation_study_with_an_identity_code_equals_pixel_blending():
+    rng = np.random.default_rng(0)
+    x = rng.random((6, 4)).astype(np.float32)
+    y = np.array([0, 1, 2, 0, 1, 2])
+    torch.manual_seed(0)
+    clf = nn.Linear(4, 3)
+    study = ss.interpolation_study(lambda v: v, lambda z: z, clf, x, y, x, [(0, 1), (2, 3)], 5)
+    assert study.images.shape == (2, 5, 4)
+    assert np.allclose(study.images, np.stack([ss.straight_line(x[0], x[1], 5),
+                                               ss.straight_line(x[2], x[3], 5)]), atol=1e-6)
+    for latent, pixel in ((study.p_start, study.p_start_pixel), (study.p_end, study.p_end_pixel),
+                          (study.confidence, study.confidence_pixel),
+                          (study.nearest, study.nearest_pixel)):
+        assert np.allclose(latent, pixel, atol=1e-6)
+    assert np.allclose(study.nearest[:, [0, -1]], 0.0, atol=1e-6)  # ends are training images
+    assert np.allclose(study.to_start + study.to_end, study.to_end[:, :1], atol=1e-5)
+    assert np.all((study.p_start <= study.confidence + 1e-12) & (study.p_end <= study.confidence + 1e-12))
+
+
+def test_experiment_cache_ignores_progress():
+    from unsup.figures.selfsupervised import cached
+
+    calls = []
+
+    @cached
+    def experiment(size: int = 3, progress: bool = False):
+        calls.append((size, progress, torch.get_num_threads()))
+        return object()
+
+    assert experiment() is experiment(progress=True) is experiment(3) is experiment(size=3)
+    threads = torch.get_num_threads()
+    assert experiment(4) is not experiment()
+    assert calls == [(3, False, 1), (4, False, 1)]  # computed on one thread ...
+    assert torch.get_num_threads() == threads       # ... which is then restored
+    experiment.cache_clear()
+    experiment(progress=True)
+    assert calls[-1] == (3, True, 1)
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: ss.augment(np.zeros((2, 63)), torch.Generator()), r"x must have shape \(n, 64\)"),
     (lambda: ss.augment(np.zeros((2, 64)), torch.Generator(), noise=-1.0), "must be non-negative"),
@@ -77,6 +143,16 @@ def test_classifier_fits_separable_data_and_budget_curve_shapes():
                                    np.zeros((4, 64)), [0] * 4, (5,)), "every budget must lie"),
     (lambda: ss.label_budget_curve(np.zeros((4, 2)), np.zeros((4, 64)), [0] * 4, np.zeros((4, 2)),
                                    np.zeros((4, 64)), [0] * 4, (2,), repeats=0), "repeats"),
+    (lambda: ss.fit_power_law([1, 2, 3], [3, 2, 1]), "at least 4 points"),
+    (lambda: ss.fit_power_law([1, 2, 3, 4], [3, 2, 1]), "same length"),
+    (lambda: ss.fit_power_law([0, 2, 3, 4], [4, 3, 2, 1]), "n must be positive"),
+    (lambda: ss.straight_line([0.0], [1.0], 1), "steps must be an integer >= 2"),
+    (lambda: ss.straight_line([0.0], [1.0, 2.0], 3), "same shape"),
+    (lambda: ss.pairs_of_different_classes([1, 1, 1], 2), "at least two classes"),
+    (lambda: ss.interpolation_study(lambda v: v, lambda z: z, nn.Linear(2, 2), np.zeros((2, 2)),
+                                    [0, 0], np.zeros((2, 2)), [(0, 1)]), "different classes"),
+    (lambda: ss.interpolation_study(lambda v: v, lambda z: z, nn.Linear(2, 2), np.zeros((2, 2)),
+                                    [0, 1], np.zeros((2, 2)), [0, 1]), r"pairs must have shape"),
 ])
 def test_validation_messages(call, message):
     with pytest.raises(ValueError, match=message):

@@ -25,6 +25,7 @@ Modules by topic:
 - :mod:`unsup.selfsupervised` -- augmentations, InfoNCE contrastive training, linear probes and label budgets
 - :mod:`unsup.generalization` -- random labels, many interpolating minima, no-free-lunch counting
 - :mod:`unsup.learners` -- digital vs analogue learners: weight sharing, distillation, forward gradients
+- :mod:`unsup.diffusion` -- tiny DDPM and autoregressive models of 2-D data
 - :mod:`unsup.figures` -- the explorers of every chapter, one module per chapter
 - :mod:`unsup.claims` -- claim checks that raise when a source's claim fails
 - :mod:`unsup.interactive` -- the explorer registry and its slider UI
