@@ -21,7 +21,7 @@ $(STAMP): requirements.txt pyproject.toml
 ## make book: execute the notebooks (with the execution cache) and build _build/html
 book: setup
 	$(BIN)/python scripts/exec_cache_guard.py
-	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	TQDM_DISABLE=1 $(BIN)/jupyter-book build . --warningiserror --keep-going
 	$(BIN)/python scripts/check_site.py
 	@echo "The website is in $(CURDIR)/_build/html (open _build/html/index.html)"
 

@@ -13,8 +13,13 @@ Prints three tables:
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
 import os
+import pkgutil
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -70,11 +75,15 @@ def sweep_values(explorer, steps: int) -> list[dict]:
     return points
 
 
-def bench_explorers(steps: int) -> None:
+def explorer_latencies(module: str, steps: int) -> list[list[str]]:
+    """Sweep the explorers declared in one figure module; one table row per explorer."""
     from unsup.interactive import all_explorers
 
+    importlib.import_module(module)
     rows = []
     for explorer in all_explorers():
+        if explorer.draw.__module__ != module:
+            continue
         explorer.render()  # warm caches, as the first display does
         latencies = []
         for values in sweep_values(explorer, steps):
@@ -85,7 +94,22 @@ def bench_explorers(steps: int) -> None:
         verdict = "ok" if p95 <= SLIDER_BUDGET_MS else "OVER BUDGET"
         rows.append([explorer.name, str(len(latencies)), f"{median:.1f}", f"{p95:.1f}",
                      f"{SLIDER_BUDGET_MS:.0f}", verdict])
-    table("Explorer update latency (ms, figure computed and rendered to PNG)",
+    return rows
+
+
+def bench_explorers(steps: int) -> None:
+    """Each chapter's explorers in a fresh process, as in a reader's kernel, which holds
+    one chapter's state; timing all of them in one process measures a heap no reader has."""
+    import unsup.figures as figures
+
+    rows = []
+    for info in pkgutil.iter_modules(figures.__path__, prefix="unsup.figures."):
+        out = subprocess.run([sys.executable, __file__, "--explorers-of", info.name,
+                              "--steps", str(steps)], check=True, capture_output=True,
+                             text=True, env=os.environ | {"TQDM_DISABLE": "1"}).stdout
+        rows += json.loads(out.strip().splitlines()[-1])
+    table("Explorer update latency (ms, figure computed and rendered to PNG; "
+          "each chapter in a fresh process)",
           ["explorer", "updates", "median", "p95", "budget", ""], rows)
 
 
@@ -146,8 +170,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-notebooks", action="store_true", help="only explorers and divergences")
     parser.add_argument("--steps", type=int, default=25, help="slider positions per control")
+    parser.add_argument("--explorers-of", metavar="MODULE",
+                        help="internal: print the latency rows of one figure module as JSON")
     args = parser.parse_args()
     os.environ.setdefault("MPLBACKEND", "Agg")
+    if args.explorers_of:
+        print(json.dumps(explorer_latencies(args.explorers_of, args.steps)))
+        return
     print(f"# Benchmarks ({os.cpu_count()} CPU cores)")
     if not args.skip_notebooks:
         bench_notebooks()

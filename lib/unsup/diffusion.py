@@ -28,8 +28,8 @@ import torch.nn.functional as F
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import logsumexp
 from torch import nn
-from tqdm.auto import tqdm
 
+from ._progress import tqdm
 from ._validation import as_float_array
 
 

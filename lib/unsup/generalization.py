@@ -17,8 +17,7 @@ Three small experiments behind the chapter 'Rethinking generalization and induct
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +25,9 @@ import torch
 import torch.nn.functional as F
 from numpy.typing import ArrayLike, NDArray
 from torch import nn
-from tqdm.auto import tqdm
+
+from ._progress import tqdm
+from ._threads import single_thread
 
 
 def _check_positive_int(value: int, name: str) -> None:
@@ -117,17 +118,6 @@ def _as_xy(x: ArrayLike, y: ArrayLike, name: str) -> tuple[torch.Tensor, torch.T
     return xt, yt
 
 
-@contextmanager
-def _torch_threads(n: int) -> Iterator[None]:
-    """Run torch on ``n`` intra-op threads, restoring the previous setting afterwards."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def fit_until_interpolation(x_train: ArrayLike, y_train: ArrayLike, x_test: ArrayLike,
                             y_test: ArrayLike, *, hidden: int = 256, lr: float = 1e-2,
                             max_epochs: int = 3000, init_scale: float = 1.0, seed: int = 0,
@@ -154,7 +144,7 @@ def fit_until_interpolation(x_train: ArrayLike, y_train: ArrayLike, x_test: Arra
     _check_positive_int(n_classes, "n_classes")
     if min(int(yt.min()), int(ys.min())) < 0 or max(int(yt.max()), int(ys.max())) >= n_classes:
         raise ValueError(f"labels must lie in [0, {n_classes - 1}]")
-    with _torch_threads(1):
+    with single_thread():
         return _fit(xt, yt, xs, ys, hidden, lr, max_epochs, init_scale, seed, n_classes,
                     progress, desc)
 

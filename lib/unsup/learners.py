@@ -24,33 +24,22 @@ than "mortal" analogue computation:
 
 from __future__ import annotations
 
-import contextlib
 import html
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from numpy.typing import ArrayLike, NDArray
 from torch.func import jvp, vmap
-from tqdm.auto import tqdm
+
+from ._progress import tqdm
+from ._threads import single_thread
 
 BITS_PER_FLOAT = 32
 """Bits sent per number (float32)."""
-
-
-@contextlib.contextmanager
-def single_thread() -> Iterator[None]:
-    """Run torch on one thread inside the block (these models are tiny: a second thread only
-    adds synchronization), restoring the previous setting afterwards. Also a decorator."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def _positive_int(value: int, name: str) -> int:

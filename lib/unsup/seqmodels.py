@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
+from ._progress import tqdm
 VOCAB = {"a": 0, "b": 1, "$": 2}
 START = 3
 

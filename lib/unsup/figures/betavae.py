@@ -14,6 +14,7 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import vae
+from .._threads import single_thread
 from ..interactive import Choice, Slider, explorer
 from ..plotting import label, new_figure
 from ..sprites import FACTOR_NAMES, sprites
@@ -27,9 +28,10 @@ def sprites_betavae(beta: float, latent_dim: int = 6, hidden: tuple[int, ...] = 
                     epochs: int = 30, batch_size: int = 32, lr: float = 3e-3,
                     seed: int = 0) -> tuple[vae.VAE, vae.History]:
     """A beta-VAE on the full sprites grid, trained deterministically once per hyperparameters."""
-    torch.set_num_threads(1)
-    return vae.train_vae(sprites().images, latent_dim, beta=beta, hidden=hidden, epochs=epochs,
-                         batch_size=batch_size, lr=lr, seed=seed, progress=False)
+    with single_thread():
+        return vae.train_vae(sprites().images, latent_dim, beta=beta, hidden=hidden,
+                             epochs=epochs, batch_size=batch_size, lr=lr, seed=seed,
+                             progress=False)
 
 
 @dataclass(frozen=True)

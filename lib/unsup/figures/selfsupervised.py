@@ -15,9 +15,10 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 from torch import nn
-from tqdm.auto import tqdm
 
 from .. import diffusion as dif
+from .._progress import tqdm
+from .._threads import single_thread
 from .. import vae as vae_lib
 from ..divergences import mmd
 from ..interactive import Choice, Slider, explorer
@@ -60,12 +61,8 @@ def cached(fn):
         bound.apply_defaults()
         key = tuple((k, v) for k, v in bound.arguments.items() if k != "progress")
         if key not in store:
-            threads = torch.get_num_threads()
-            torch.set_num_threads(1)
-            try:
+            with single_thread():
                 store[key] = fn(*args, **kwargs)
-            finally:
-                torch.set_num_threads(threads)
         return store[key]
 
     wrapper.cache_clear = store.clear

@@ -9,6 +9,7 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import vae
+from .._threads import single_thread
 from ..generative import soft_attention, vector_quantize
 from ..interactive import Slider, explorer
 from ..plotting import PALETTE, label, new_figure
@@ -23,9 +24,9 @@ def digits_vae(latent_dim: int = 2, hidden: tuple[int, ...] = (64,), epochs: int
                batch_size: int = 64, lr: float = 3e-3,
                seed: int = 0) -> tuple[vae.VAE, vae.History]:
     """A VAE with a Bernoulli decoder on binarized digits, trained once per hyperparameters."""
-    torch.set_num_threads(1)
-    return vae.train_vae(digits().train, latent_dim, hidden=hidden, epochs=epochs,
-                         batch_size=batch_size, lr=lr, seed=seed, progress=False)
+    with single_thread():
+        return vae.train_vae(digits().train, latent_dim, hidden=hidden, epochs=epochs,
+                             batch_size=batch_size, lr=lr, seed=seed, progress=False)
 
 
 @lru_cache(maxsize=1)
@@ -91,9 +92,13 @@ def soft_attention_temperature(log10_temperature: float, query_angle: float) -> 
     left.set_xlim(-1.8, 1.8)
     left.set_ylim(-1.8, 1.8)
     left.set_aspect("equal")
+    left.set_xticks([-1.5, 0.0, 1.5])  # fixed ticks: locating them is much of an update's time
+    left.set_yticks([-1.5, 0.0, 1.5])
     label(left, "coordinate 1", "coordinate 2", "line: query; square: argmax; star: soft")
     right.plot(np.arange(1, 7), alpha, "o-")
     right.set_ylim(-0.05, 1.05)
+    right.set_xticks(range(1, 7))
+    right.set_yticks([0.0, 0.5, 1.0])
     distance = np.linalg.norm(mix - hard)
     label(right, "codeword i", "weight αᵢ",
           f"T = {10.0**log10_temperature:.3g}, distance to argmax = {distance:.3f}")
