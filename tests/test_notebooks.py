@@ -116,6 +116,17 @@ def test_notebook_checks_a_claim_and_has_an_explorer(path):
     assert EXPLORE_CALL.search(code), "no explorer: call explore(...) in a code cell"
 
 
+DIRECT_TQDM = re.compile(r"^\s*(from tqdm\b|import tqdm\b)", re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_progress_bars_come_from_the_package(path):
+    """tqdm's notebook bar ignores TQDM_DISABLE, so a chapter importing it directly would
+    leave a bar frozen at 0% on the website; unsup.progress.tqdm honours the variable."""
+    code = "\n".join(source(c) for c in code_cells(load(path)))
+    assert not DIRECT_TQDM.search(code), "import tqdm from unsup.progress, not from tqdm"
+
+
 DISPLAYING_CALLS = {"check", "claim_table", "display"}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from unsup._progress import bars_disabled, tqdm
+from unsup.progress import bars_disabled, tqdm
 
 
 @pytest.mark.parametrize("value, disabled", [("1", True), ("true", True), (" YES ", True),

@@ -30,6 +30,7 @@ Modules by topic:
 - :mod:`unsup.claims` -- claim checks that raise when a source's claim fails
 - :mod:`unsup.interactive` -- the explorer registry and its slider UI
 - :mod:`unsup.plotting` -- the book's one plotting style
+- :mod:`unsup.progress` -- progress bars that the website build switches off
 """
 
 __version__ = "0.1.0"

@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import logsumexp
 from torch import nn
 
-from ._progress import tqdm
+from .progress import tqdm
 from ._validation import as_float_array
 
 

@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from numpy.typing import ArrayLike, NDArray
 from torch import nn
 
-from ._progress import tqdm
+from .progress import tqdm
 from ._threads import single_thread
 
 

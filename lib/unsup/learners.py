@@ -35,7 +35,7 @@ import torch
 from numpy.typing import ArrayLike, NDArray
 from torch.func import jvp, vmap
 
-from ._progress import tqdm
+from .progress import tqdm
 from ._threads import single_thread
 
 BITS_PER_FLOAT = 32

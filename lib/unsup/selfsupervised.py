@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from numpy.typing import ArrayLike, NDArray
 from torch import nn
 
-from ._progress import tqdm
+from .progress import tqdm
 
 def _positive_int(value: int, name: str) -> None:
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._progress import tqdm
+from .progress import tqdm
 VOCAB = {"a": 0, "b": 1, "$": 2}
 START = 3
 

@@ -170,7 +170,7 @@ def train_vae(x: ArrayLike, latent_dim: int, beta: float = 1.0, hidden: tuple[in
     Deterministic on CPU for a given ``seed`` (initialization, shuffling and noise all
     come from it). Returns the model (in eval mode) and the per-epoch :class:`History`.
     """
-    from ._progress import tqdm
+    from .progress import tqdm
 
     _check_beta(beta)
     _check_latent_dim(latent_dim)

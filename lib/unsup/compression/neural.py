@@ -70,7 +70,7 @@ def train(train_text: bytes, heldout_text: bytes, *, hidden: int = 64, steps: in
     """Minimize the code length of ``train_text`` with Adam; record the held-out code length."""
     if not (isinstance(steps, int) and steps >= 1 and isinstance(every, int) and every >= 1):
         raise ValueError(f"steps and every must be integers >= 1, got {steps!r}, {every!r}")
-    from .._progress import tqdm
+    from ..progress import tqdm
 
     torch.manual_seed(seed)
     model = CharMLP(hidden=hidden)

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from .. import diffusion as dif
-from .._progress import tqdm
+from ..progress import tqdm
 from .._threads import single_thread
 from .. import vae as vae_lib
 from ..divergences import mmd

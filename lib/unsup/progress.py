@@ -3,9 +3,10 @@
 Every training loop in the package shows a ``tqdm`` bar when called with
 ``progress=True``. On the website the notebooks were executed once at build time, and
 a bar saved in a page is frozen at its first frame ("0%"), which reads as a stall. The
-book build therefore sets ``TQDM_DISABLE=1``: tqdm itself honours that variable for bars
-created without an explicit ``disable``, and :func:`tqdm` here extends it to the
-package's bars, which pass ``disable=not progress``.
+book build therefore sets ``TQDM_DISABLE=1``, and :func:`tqdm` here honours it always.
+tqdm alone does not: its notebook bar (what ``tqdm.auto`` gives in Jupyter) and any bar
+created with an explicit ``disable=`` ignore the variable. So the package's training loops
+and the chapters' own loops import ``tqdm`` from this module.
 """
 
 from __future__ import annotations
