@@ -156,7 +156,7 @@ def test_trailing_bytes_raise(blob):
 
 def test_bad_magic_raises(blob):
     with pytest.raises(ValueError, match="magic"):
-        decompress(b"XXXX" + blob[4:])
+        decompress(b"ZZZZ" + blob[4:])
 
 
 @pytest.mark.parametrize("position", range(4, HEADER_SIZE))

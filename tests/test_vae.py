@@ -9,7 +9,6 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy.special import logsumexp
 from scipy.stats import multivariate_normal, norm
 from sklearn.metrics import mutual_info_score
 

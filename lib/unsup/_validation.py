@@ -8,6 +8,13 @@ from numpy.typing import ArrayLike, NDArray
 PROB_ATOL = 1e-8
 
 
+def positive_int(value: int, name: str) -> int:
+    """``value`` as an ``int``, after checking it is an integer >= 1 (``True`` is not a count)."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
 def as_float_array(x: ArrayLike, name: str) -> NDArray[np.float64]:
     """Convert ``x`` to a float array, rejecting NaN and infinite entries."""
     try:

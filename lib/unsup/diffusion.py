@@ -29,13 +29,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import logsumexp
 from torch import nn
 
+from ._nets import mlp
+from ._validation import as_float_array, positive_int
 from .progress import tqdm
-from ._validation import as_float_array
-
-
-def _positive_int(value: int, name: str) -> None:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
 def _points(x: ArrayLike, name: str = "x") -> NDArray[np.float64]:
@@ -59,7 +55,7 @@ class Ring:
     sd: float = 0.15
 
     def __post_init__(self) -> None:
-        _positive_int(self.modes, "modes")
+        positive_int(self.modes, "modes")
         if not (self.radius >= 0 and self.sd > 0):
             raise ValueError(f"radius must be >= 0 and sd > 0, got {self.radius}, {self.sd}")
 
@@ -94,7 +90,7 @@ class Ring:
         from scipy.stats import norm
 
         pts = _points(x)
-        _positive_int(bins, "bins")
+        positive_int(bins, "bins")
         width = (high - low) / bins
         idx = np.clip(np.floor((pts - low) / width), 0, bins - 1)
         lo, hi = low + idx * width, low + (idx + 1) * width
@@ -172,7 +168,7 @@ def linear_schedule(steps: int = 100, beta_start: float = 1e-3, beta_end: float 
     r"""Ho et al.'s linear schedule. Theirs runs from :math:`10^{-4}` to 0.02 over 1000 steps,
     so that :math:`\sum_t \beta_t \approx 10`; the defaults keep that sum with 100 steps, which
     leaves :math:`\bar\alpha_T \approx e^{-10.7}`: :math:`x_T` is pure noise."""
-    _positive_int(steps, "steps")
+    positive_int(steps, "steps")
     if not 0 < beta_start <= beta_end < 1:
         raise ValueError(f"need 0 < beta_start <= beta_end < 1, got {beta_start}, {beta_end}")
     return Schedule(np.concatenate([[0.0], np.linspace(beta_start, beta_end, steps)]))
@@ -224,16 +220,6 @@ def noise_closed_form(x0: ArrayLike, t: int, schedule: Schedule, seed: int = 0) 
 # --- the denoising network -----------------------------------------------------------------
 
 
-def mlp(sizes: list[int]) -> nn.Sequential:
-    """Linear layers with SiLU between them."""
-    layers: list[nn.Module] = []
-    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
-        layers.append(nn.Linear(a, b))
-        if i < len(sizes) - 2:
-            layers.append(nn.SiLU())
-    return nn.Sequential(*layers)
-
-
 class Denoiser(nn.Module):
     r""":math:`\epsilon_\theta(x_t, t)`: an MLP of the point and a sinusoidal embedding of
     :math:`t/T` (``depth`` hidden layers of ``width`` units)."""
@@ -242,10 +228,10 @@ class Denoiser(nn.Module):
         super().__init__()
         for value, name in ((steps, "steps"), (width, "width"), (depth, "depth"),
                             (embed, "embed")):
-            _positive_int(value, name)
+            positive_int(value, name)
         self.steps = int(steps)
         self.register_buffer("freqs", torch.exp(torch.linspace(0.0, math.log(steps), embed)))
-        self.net = mlp([2 + 2 * embed, *[width] * depth, 2])
+        self.net = mlp([2 + 2 * embed, *[width] * depth, 2], nn.SiLU)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
         angle = (t.to(x.dtype)[:, None] / self.steps) * self.freqs[None]
@@ -278,7 +264,7 @@ def train_ddpm(x: ArrayLike, schedule: Schedule | None = None, width: int = 128,
     uniform on :math:`1..T`, minibatches drawn with replacement; the learning rate decays
     along a cosine to zero. Deterministic on CPU for a given ``seed``."""
     for value, name in ((steps, "steps"), (batch_size, "batch_size")):
-        _positive_int(value, name)
+        positive_int(value, name)
     schedule = schedule or linear_schedule()
     data = torch.as_tensor(_points(x), dtype=torch.float32)
     torch.manual_seed(seed)
@@ -335,7 +321,7 @@ def denoising_loss(model: nn.Module, x: ArrayLike, schedule: Schedule, draws: in
     r"""Held-out value of the training loss: ``draws`` pairs :math:`(t, \epsilon)` per point,
     the same for every model given ``seed`` (so that models are compared on equal noise).
     ``model`` may be a :class:`Denoiser` or the exact :class:`RingDenoiser`."""
-    _positive_int(draws, "draws")
+    positive_int(draws, "draws")
     data = torch.as_tensor(_points(x), dtype=torch.float32).repeat(draws, 1)
     gen = torch.Generator().manual_seed(seed)
     t = torch.randint(1, schedule.steps + 1, (len(data),), generator=gen)
@@ -349,7 +335,7 @@ def sample_ddpm(model: nn.Module, n: int, schedule: Schedule, seed: int = 0) -> 
     r"""Ancestral sampling (Ho et al., Algorithm 2) with the posterior variance
     :math:`\tilde\beta_t`: returns the whole trajectory, an array ``(T+1, n, 2)`` whose entry
     ``[t]`` is :math:`x_t` (``[T]`` is the initial noise, ``[0]`` the samples)."""
-    _positive_int(n, "n")
+    positive_int(n, "n")
     if model.steps != schedule.steps:
         raise ValueError(f"the model was built for {model.steps} steps, the schedule has "
                          f"{schedule.steps}")
@@ -382,13 +368,13 @@ class BinnedAR(nn.Module):
                  depth: int = 2) -> None:
         super().__init__()
         for value, name in ((bins, "bins"), (width, "width"), (depth, "depth")):
-            _positive_int(value, name)
+            positive_int(value, name)
         if not low < high:
             raise ValueError(f"need low < high, got {low}, {high}")
         self.bins, self.low, self.high = int(bins), float(low), float(high)
         self.bin_width = (self.high - self.low) / self.bins
         self.marginal_logits = nn.Parameter(torch.zeros(bins))
-        self.conditional = mlp([1, *[width] * depth, bins])
+        self.conditional = mlp([1, *[width] * depth, bins], nn.SiLU)
 
     def _scaled(self, x1: torch.Tensor) -> torch.Tensor:
         return (2 * (x1 - self.low) / (self.high - self.low) - 1)[:, None]
@@ -416,7 +402,7 @@ class BinnedAR(nn.Module):
     def sample(self, n: int, seed: int = 0) -> NDArray[np.float32]:
         """``n`` points: a bin of :math:`x_1`, a uniform point in it, then the same for
         :math:`x_2` given :math:`x_1`."""
-        _positive_int(n, "n")
+        positive_int(n, "n")
         gen = torch.Generator().manual_seed(seed)
         b1 = torch.multinomial(F.softmax(self.marginal_logits, -1), n, replacement=True,
                                generator=gen)
@@ -434,7 +420,7 @@ def train_binned_ar(x: ArrayLike, bins: int = 64, low: float = -3.0, high: float
     pts = _points(x)
     if pts.min() < low or pts.max() >= high:
         raise ValueError(f"every training point must lie in [{low}, {high}), the model's range")
-    _positive_int(steps, "steps")
+    positive_int(steps, "steps")
     data = torch.as_tensor(pts, dtype=torch.float32)
     torch.manual_seed(seed)
     model = BinnedAR(bins, low, high, width, depth)

@@ -26,13 +26,9 @@ import torch.nn.functional as F
 from numpy.typing import ArrayLike, NDArray
 from torch import nn
 
-from .progress import tqdm
 from ._threads import single_thread
-
-
-def _check_positive_int(value: int, name: str) -> None:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+from ._validation import positive_int
+from .progress import tqdm
 
 
 def _check_fraction(value: float, name: str) -> float:
@@ -57,7 +53,7 @@ def corrupt_labels(labels: ArrayLike, fraction: float, n_classes: int = 10,
     y = np.asarray(labels)
     if y.ndim != 1 or y.size == 0:
         raise ValueError(f"labels must be a non-empty 1-D array, got shape {y.shape}")
-    _check_positive_int(n_classes, "n_classes")
+    positive_int(n_classes, "n_classes")
     if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= n_classes:
         raise ValueError(f"labels must be integers in [0, {n_classes - 1}]")
     fraction = _check_fraction(fraction, "fraction")
@@ -72,7 +68,7 @@ def mlp(input_dim: int = 64, hidden: int = 256, n_classes: int = 10, init_scale:
     """``input_dim``-``hidden``-``n_classes`` ReLU network with PyTorch's default initialization
     (seeded by ``seed``), every weight and bias then multiplied by ``init_scale``."""
     for value, name in ((input_dim, "input_dim"), (hidden, "hidden"), (n_classes, "n_classes")):
-        _check_positive_int(value, name)
+        positive_int(value, name)
     if not (np.isfinite(init_scale) and init_scale > 0):
         raise ValueError(f"init_scale must be a positive number, got {init_scale}")
     torch.manual_seed(seed)
@@ -136,12 +132,12 @@ def fit_until_interpolation(x_train: ArrayLike, y_train: ArrayLike, x_test: Arra
     xs, ys = _as_xy(x_test, y_test, "test set")
     if xs.shape[1] != xt.shape[1]:
         raise ValueError(f"x_test has {xs.shape[1]} columns, x_train {xt.shape[1]}")
-    _check_positive_int(max_epochs, "max_epochs")
+    positive_int(max_epochs, "max_epochs")
     if not lr > 0:
         raise ValueError(f"lr must be positive, got {lr}")
     if n_classes is None:
         n_classes = max(int(max(yt.max(), ys.max())) + 1, 2)
-    _check_positive_int(n_classes, "n_classes")
+    positive_int(n_classes, "n_classes")
     if min(int(yt.min()), int(ys.min())) < 0 or max(int(yt.max()), int(ys.max())) >= n_classes:
         raise ValueError(f"labels must lie in [0, {n_classes - 1}]")
     with single_thread():
@@ -253,7 +249,7 @@ def binomial_interval(n: int, p: float, level: float = 0.999) -> tuple[float, fl
     \\mathrm{Binomial}(n, p)`: what chance-level guessing on ``n`` test points can score."""
     from scipy.stats import binom
 
-    _check_positive_int(n, "n")
+    positive_int(n, "n")
     p = _check_fraction(p, "p")
     if not 0 < level < 1:
         raise ValueError(f"level must lie in (0, 1), got {level}")
@@ -285,7 +281,7 @@ class RandomFourierFeatures:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        _check_positive_int(self.n_features, "n_features")
+        positive_int(self.n_features, "n_features")
         if not (np.isfinite(self.scale) and self.scale > 0):
             raise ValueError(f"scale must be a positive number, got {self.scale}")
 
@@ -329,8 +325,8 @@ def interpolation_problem(n_train: int = 10, n_features: int = 200, scale: float
     """``n_train`` inputs on a jittered grid of :math:`[-1, 1]` (each point moved by up to
     30% of the spacing), ``target`` without noise, random Fourier features, and a test grid
     of ``n_test`` evenly spaced points of :math:`[-1, 1]`."""
-    _check_positive_int(n_train, "n_train")
-    _check_positive_int(n_test, "n_test")
+    positive_int(n_train, "n_train")
+    positive_int(n_test, "n_test")
     if n_train < 2:
         raise ValueError(f"n_train must be at least 2, got {n_train}")
     if n_train >= n_features:
@@ -417,7 +413,7 @@ def gradient_descent(phi: ArrayLike, y: ArrayLike, w0: ArrayLike | None = None,
     n, d = a.shape
     y = _vector(y, n, "y")
     w = np.zeros(d) if w0 is None else _vector(w0, d, "w0").copy()
-    _check_positive_int(steps, "steps")
+    positive_int(steps, "steps")
     lam_max = float(np.linalg.eigvalsh(a @ a.T / n)[-1])
     eta = 1.0 / lam_max if lr is None else float(lr)
     if not 0 < eta < 2.0 / lam_max:
@@ -460,7 +456,7 @@ def best_interpolant(problem: InterpolationProblem) -> NDArray[np.float64]:
 
 def bit_inputs(n_bits: int) -> NDArray[np.uint8]:
     """All :math:`2^n` inputs as rows of bits, row ``i`` being ``i`` in binary (MSB first)."""
-    _check_positive_int(n_bits, "n_bits")
+    positive_int(n_bits, "n_bits")
     if n_bits > 16:
         raise ValueError(f"n_bits must be at most 16, got {n_bits}")
     return ((np.arange(2**n_bits)[:, None] >> np.arange(n_bits - 1, -1, -1)) & 1).astype(np.uint8)
@@ -470,7 +466,7 @@ def all_truth_tables(n_bits: int) -> NDArray[np.uint8]:
     """Every boolean function on ``n_bits`` inputs as a truth table: a
     :math:`(2^{2^n}, 2^n)` array, row ``j`` being ``j`` in binary. Only ``n_bits <= 4``
     (65,536 functions) is allowed."""
-    _check_positive_int(n_bits, "n_bits")
+    positive_int(n_bits, "n_bits")
     if n_bits > 4:
         raise ValueError(f"n_bits must be at most 4 (2**2**5 tables do not fit), got {n_bits}")
     size = 2**n_bits
@@ -566,5 +562,5 @@ def min_prompt_bits(n_tasks: int) -> int:
     ``n_tasks`` tasks :math:`T` distinct prompts. There are :math:`2^{L+1} - 1` such strings
     (the empty one included), so :math:`L = \\lfloor \\log_2 T \\rfloor`; exact integer
     arithmetic, so :math:`T = 2^{2^n}` is fine."""
-    _check_positive_int(n_tasks, "n_tasks")
+    positive_int(n_tasks, "n_tasks")
     return int(n_tasks).bit_length() - 1

@@ -35,17 +35,12 @@ import torch
 from numpy.typing import ArrayLike, NDArray
 from torch.func import jvp, vmap
 
-from .progress import tqdm
 from ._threads import single_thread
+from ._validation import positive_int
+from .progress import tqdm
 
 BITS_PER_FLOAT = 32
 """Bits sent per number (float32)."""
-
-
-def _positive_int(value: int, name: str) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _nonnegative_int(value: int, name: str) -> int:
@@ -69,7 +64,7 @@ def mlp_n_params(sizes: Sequence[int]) -> int:
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least an input and an output width, got {sizes}")
     for s in sizes:
-        _positive_int(s, "every layer width in sizes")
+        positive_int(s, "every layer width in sizes")
     return int(sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])))
 
 
@@ -77,10 +72,10 @@ def weight_sharing_bits(n_params: int, rounds: int, copies: int,
                         bits: int = BITS_PER_FLOAT) -> int:
     """Bits sent when each of ``copies`` copies sends its ``n_params`` gradients (or weights)
     in each of ``rounds`` sync rounds: :math:`B_w = P \\cdot b \\cdot R \\cdot K`."""
-    _positive_int(n_params, "n_params")
+    positive_int(n_params, "n_params")
     _nonnegative_int(rounds, "rounds")
-    _positive_int(copies, "copies")
-    _positive_int(bits, "bits")
+    positive_int(copies, "copies")
+    positive_int(bits, "bits")
     return n_params * bits * rounds * copies
 
 
@@ -90,10 +85,10 @@ def distillation_bits(transfer_size: int, n_classes: int, rounds: int, copies: i
     ``transfer_size`` transfer examples in each round: :math:`B_d = T \\cdot C \\cdot b \\cdot R
     \\cdot K`."""
     _nonnegative_int(transfer_size, "transfer_size")
-    _positive_int(n_classes, "n_classes")
+    positive_int(n_classes, "n_classes")
     _nonnegative_int(rounds, "rounds")
-    _positive_int(copies, "copies")
-    _positive_int(bits, "bits")
+    positive_int(copies, "copies")
+    positive_int(bits, "bits")
     return transfer_size * n_classes * bits * rounds * copies
 
 
@@ -161,7 +156,7 @@ def sharded_digits(copies: int, transfer_size: int, seed: int = 0, transfer_pool
     they are dealt, so each copy sees only one or two digits (different experiences)."""
     from sklearn.datasets import load_digits
 
-    _positive_int(copies, "copies")
+    positive_int(copies, "copies")
     _nonnegative_int(transfer_size, "transfer_size")
     _nonnegative_int(transfer_pool, "transfer_pool")
     if transfer_size > transfer_pool:
@@ -198,7 +193,7 @@ def init_copies(copies: int, sizes: Sequence[int], seed: int, same_init: bool,
     """``copies`` MLPs with layer widths ``sizes``, weights uniform in
     :math:`\\pm 1/\\sqrt{n_{in}}` (PyTorch's default), biases zero. With ``same_init`` every
     copy starts from the same weights (digital copies); otherwise each has its own."""
-    _positive_int(copies, "copies")
+    positive_int(copies, "copies")
     mlp_n_params(sizes)
     gen = torch.Generator().manual_seed(seed)
     params: Params = []
@@ -246,6 +241,30 @@ def _cross_entropy_per_copy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tens
     return -logits.log_softmax(-1).gather(-1, y[..., None]).squeeze(-1).mean(-1)
 
 
+def _start_copies(data: ShardedData, hidden: int, seed: int,
+                  same_init: bool) -> tuple[int, Params, torch.Generator, float]:
+    """Parameters per copy, the copies' initial weights (``same_init``: digital copies), the
+    generator of their minibatches and their mean test accuracy before training."""
+    sizes = (data.test_x.shape[1], positive_int(hidden, "hidden"), data.n_classes)
+    params = [p.requires_grad_() for p in init_copies(data.copies, sizes, seed, same_init)]
+    accuracy = copies_accuracy(params, data.test_x, data.test_y).mean()
+    return mlp_n_params(sizes), params, torch.Generator().manual_seed(seed + 1), accuracy
+
+
+def _shard_loss(params: Params, data: ShardedData, batch: int,
+                gen: torch.Generator) -> torch.Tensor:
+    """Each copy's cross-entropy on a minibatch of its own shard, summed over the copies."""
+    xb, yb = _batch_from_shards(data.shards_x, data.shards_y, batch, gen)
+    return _cross_entropy_per_copy(forward(params, xb), yb).sum()
+
+
+def _sgd_step(params: Params, loss: torch.Tensor, lr: float) -> None:
+    grads = torch.autograd.grad(loss, params)
+    with torch.no_grad():
+        for p, g in zip(params, grads):
+            p -= lr * g
+
+
 @dataclass(frozen=True)
 class ParallelRun:
     """Accuracy of ``copies`` learners against the bits they have sent.
@@ -280,31 +299,23 @@ def train_weight_sharing(data: ShardedData, steps: int = 300, sync_every: int = 
     shard, and every ``sync_every`` steps all copies' weights are replaced by their average
     (each copy sends ``P`` numbers). With ``sync_every = 1`` this is data-parallel SGD:
     averaging weights after one step from common weights is averaging the gradients."""
-    steps = _positive_int(steps, "steps")
-    sync_every = _positive_int(sync_every, "sync_every")
-    eval_every = _positive_int(eval_every, "eval_every")
+    steps = positive_int(steps, "steps")
+    sync_every = positive_int(sync_every, "sync_every")
+    eval_every = positive_int(eval_every, "eval_every")
+    batch = positive_int(batch, "batch")
     _positive_float(lr, "lr")
     k = data.copies
-    sizes = (data.test_x.shape[1], _positive_int(hidden, "hidden"), data.n_classes)
-    n_params = mlp_n_params(sizes)
-    params = [p.requires_grad_() for p in init_copies(k, sizes, seed, same_init=True)]
-    gen = torch.Generator().manual_seed(seed + 1)
-    log_steps, log_bits, log_acc = [0], [0.0], [copies_accuracy(params, data.test_x,
-                                                                data.test_y).mean()]
+    n_params, params, gen, accuracy = _start_copies(data, hidden, seed, same_init=True)
+    log_steps, log_bits, log_acc = [0], [0.0], [accuracy]
     rounds = 0
     for t in tqdm(range(1, steps + 1), desc=f"weight sharing, K={k}", disable=not progress,
                   leave=False):
-        xb, yb = _batch_from_shards(data.shards_x, data.shards_y, _positive_int(batch, "batch"),
-                                    gen)
-        loss = _cross_entropy_per_copy(forward(params, xb), yb).sum()
-        grads = torch.autograd.grad(loss, params)
-        with torch.no_grad():
-            for p, g in zip(params, grads):
-                p -= lr * g
-            if t % sync_every == 0:
+        _sgd_step(params, _shard_loss(params, data, batch, gen), lr)
+        if t % sync_every == 0:
+            with torch.no_grad():
                 for p, a in zip(params, average_copies(params)):
                     p.copy_(a)
-                rounds += 1
+            rounds += 1
         if t % eval_every == 0 or t == steps:
             log_steps.append(t)
             log_bits.append(float(weight_sharing_bits(n_params, rounds, k)))
@@ -330,9 +341,10 @@ def train_distillation(data: ShardedData, rounds: int = 30, local_steps: int = 1
     with :math:`\\bar p_{-k}` the average of the other copies' predictions, the second term
     estimated on ``transfer_batch`` transfer examples drawn each step. The first round
     has no targets yet. ``alpha = 0`` or ``T = 0`` gives copies that never communicate."""
-    rounds = _positive_int(rounds, "rounds")
-    local_steps = _positive_int(local_steps, "local_steps")
-    transfer_batch = _positive_int(transfer_batch, "transfer_batch")
+    rounds = positive_int(rounds, "rounds")
+    local_steps = positive_int(local_steps, "local_steps")
+    transfer_batch = positive_int(transfer_batch, "transfer_batch")
+    batch = positive_int(batch, "batch")
     _positive_float(temperature, "temperature")
     if not (math.isfinite(alpha) and alpha >= 0):
         raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
@@ -340,29 +352,20 @@ def train_distillation(data: ShardedData, rounds: int = 30, local_steps: int = 1
     k = data.copies
     t_size = data.transfer_x.shape[0]
     talk = alpha > 0 and t_size > 0 and k > 1
-    sizes = (data.test_x.shape[1], _positive_int(hidden, "hidden"), data.n_classes)
-    n_params = mlp_n_params(sizes)
-    params = [p.requires_grad_() for p in init_copies(k, sizes, seed, same_init=False)]
-    gen = torch.Generator().manual_seed(seed + 1)
-    log_steps, log_bits, log_acc = [0], [0.0], [copies_accuracy(params, data.test_x,
-                                                                data.test_y).mean()]
+    n_params, params, gen, accuracy = _start_copies(data, hidden, seed, same_init=False)
+    log_steps, log_bits, log_acc = [0], [0.0], [accuracy]
     targets, exchanges = None, 0
     method = "distillation" if talk else "isolated"
     for r in tqdm(range(rounds), desc=f"{method}, K={k}, T={t_size}", disable=not progress,
                   leave=False):
         for _ in range(local_steps):
-            xb, yb = _batch_from_shards(data.shards_x, data.shards_y,
-                                        _positive_int(batch, "batch"), gen)
-            loss = _cross_entropy_per_copy(forward(params, xb), yb).sum()
+            loss = _shard_loss(params, data, batch, gen)
             if targets is not None:
                 j = torch.randint(0, t_size, (min(transfer_batch, t_size),), generator=gen)
                 logq = (forward(params, data.transfer_x[j]) / temperature).log_softmax(-1)
                 agreement = (targets[:, j] * logq).sum(-1).mean(-1).sum()
                 loss = loss - alpha * temperature ** 2 * agreement
-            grads = torch.autograd.grad(loss, params)
-            with torch.no_grad():
-                for p, g in zip(params, grads):
-                    p -= lr * g
+            _sgd_step(params, loss, lr)
         # log before this round's exchange: the bits counted are those the copies have used
         log_steps.append((r + 1) * local_steps)
         log_bits.append(float(distillation_bits(t_size, data.n_classes, exchanges, k))
@@ -420,8 +423,8 @@ def forward_gradient_moments_exact(g: ArrayLike) -> tuple[NDArray[np.float64], f
 def sample_normalized_error(d: int, n: int, seed: int = 0) -> NDArray[np.float64]:
     """``n`` draws of :math:`\\|\\hat g - g\\|^2 / \\|g\\|^2` in dimension ``d``. By rotation
     invariance take :math:`g = e_1`: the error is :math:`(v_1^2 - 1)^2 + v_1^2 \\chi^2_{d-1}`."""
-    _positive_int(d, "d")
-    _positive_int(n, "n")
+    positive_int(d, "d")
+    positive_int(n, "n")
     rng = np.random.default_rng(seed)
     v1 = rng.standard_normal(n)
     rest = rng.chisquare(d - 1, n) if d > 1 else np.zeros(n)
@@ -432,8 +435,8 @@ def sample_cosine(d: int, n: int, seed: int = 0) -> NDArray[np.float64]:
     """``n`` draws of the cosine between :math:`\\hat g` and :math:`g` (sign of
     :math:`g\\cdot v` times :math:`|v_1| / \\|v\\|` with :math:`g = e_1`): always >= 0, about
     :math:`\\sqrt{2/(\\pi d)}` on average for large ``d``."""
-    _positive_int(d, "d")
-    _positive_int(n, "n")
+    positive_int(d, "d")
+    positive_int(n, "n")
     rng = np.random.default_rng(seed)
     v1 = rng.standard_normal(n)
     rest = rng.chisquare(d - 1, n) if d > 1 else np.zeros(n)
@@ -454,9 +457,9 @@ def teacher_task(n: int = 128, d_in: int = 16, teacher_hidden: int = 8, seed: in
                  dtype: torch.dtype = torch.float32) -> RegressionTask:
     """Gaussian inputs and twice the output of a random tanh teacher MLP
     ``d_in -> teacher_hidden -> 1`` (weights N(0, 1/fan-in)), plus 0.05 Gaussian noise."""
-    _positive_int(n, "n")
-    _positive_int(d_in, "d_in")
-    _positive_int(teacher_hidden, "teacher_hidden")
+    positive_int(n, "n")
+    positive_int(d_in, "d_in")
+    positive_int(teacher_hidden, "teacher_hidden")
     gen = torch.Generator().manual_seed(seed)
     x = torch.randn(n, d_in, generator=gen, dtype=dtype)
     w1 = torch.randn(d_in, teacher_hidden, generator=gen, dtype=dtype) / math.sqrt(d_in)
@@ -471,8 +474,8 @@ def linear_task(d: int, n: int = 256, noise: float = 0.1, seed: int = 0) -> Regr
     :math:`w^* \\sim N(0, I_d/d)`. For a linear model with a bias (``hidden=None``, ``d + 1``
     parameters ``theta``) the training MSE is exactly
     :math:`L(\\theta) = L^* + \\|\\theta - \\hat\\theta\\|^2`: Hessian :math:`2I`. Float64."""
-    _positive_int(d, "d")
-    _positive_int(n, "n")
+    positive_int(d, "d")
+    positive_int(n, "n")
     if n <= d:
         raise ValueError(f"n must be > d for a whitened, centred design, got n={n}, d={d}")
     if not (math.isfinite(noise) and noise >= 0):
@@ -498,7 +501,7 @@ def _flat(tensors: Sequence[torch.Tensor]) -> torch.Tensor:
 def _sizes(task: RegressionTask, hidden: int | None) -> tuple[int, ...]:
     if hidden is None:
         return (task.x.shape[1], 1)
-    return (task.x.shape[1], _positive_int(hidden, "hidden"), 1)
+    return (task.x.shape[1], positive_int(hidden, "hidden"), 1)
 
 
 @dataclass(frozen=True)
@@ -537,8 +540,8 @@ def gradient_errors(hidden: int | None, n_tangents: int = 4000, n_checked: int =
     :math:`\\frac{L(w + \\epsilon v) - L(w - \\epsilon v)}{2\\epsilon}\\, v` (two loss evaluations)
     is recorded. Forward mode returns ``g . v`` to rounding error, so the error statistics over
     all ``n_tangents`` use ``(g . v) v`` directly."""
-    n_tangents = _positive_int(n_tangents, "n_tangents")
-    n_checked = _positive_int(n_checked, "n_checked")
+    n_tangents = positive_int(n_tangents, "n_tangents")
+    n_checked = positive_int(n_checked, "n_checked")
     if n_checked > n_tangents:
         raise ValueError(f"n_checked must be <= n_tangents={n_tangents}, got {n_checked}")
     _positive_float(epsilon, "epsilon")
@@ -631,7 +634,7 @@ def train_regression(hidden: int | None, method: str, lrs: Sequence[float], step
     whose loss exceeds 1e6 or is not finite is frozen and reported as ``inf``."""
     if method not in ("backprop", "forward"):
         raise ValueError(f"method must be 'backprop' or 'forward', got {method!r}")
-    steps = _positive_int(steps, "steps")
+    steps = positive_int(steps, "steps")
     if task is None:
         task = teacher_task()
     dtype = task.x.dtype
@@ -680,7 +683,7 @@ def forward_gradient_linear_rate(d: int, lr: float | None = None) -> float:
     :math:`\\rho = 1 - 4\\eta + 4\\eta^2 (d + 2)`, smallest at :math:`\\eta = 1/(2(d + 2))`
     (the default), where :math:`\\rho = 1 - 1/(d + 2)`. Backprop with :math:`\\eta = 1/2`
     has :math:`\\rho = 0`."""
-    _positive_int(d, "d")
+    positive_int(d, "d")
     eta = 1.0 / (2 * (d + 2)) if lr is None else _positive_float(lr, "lr")
     return 1 - 4 * eta + 4 * eta ** 2 * (d + 2)
 

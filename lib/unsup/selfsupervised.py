@@ -21,12 +21,8 @@ import torch.nn.functional as F
 from numpy.typing import ArrayLike, NDArray
 from torch import nn
 
+from ._validation import positive_int
 from .progress import tqdm
-
-def _positive_int(value: int, name: str) -> None:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
 
 def _images(x: ArrayLike | torch.Tensor, side: int) -> torch.Tensor:
     t = torch.as_tensor(np.asarray(x, dtype=np.float32))
@@ -92,8 +88,8 @@ def train_contrastive(x: ArrayLike, epochs: int = 40, batch_size: int = 256,
                       progress: bool = True) -> tuple[nn.Module, list[float]]:
     """A SimCLR-style encoder trained with :func:`info_nce` on pairs of :func:`augment` views
     (a small projection head is used for the loss and dropped afterwards)."""
-    _positive_int(epochs, "epochs")
-    _positive_int(batch_size, "batch_size")
+    positive_int(epochs, "epochs")
+    positive_int(batch_size, "batch_size")
     data = _images(x, 8)
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
@@ -153,7 +149,7 @@ def label_budget_curve(train_feats: ArrayLike, train_x: ArrayLike, train_y: Arra
     Each budget is drawn ``repeats`` times (label subsets seeded); returns arrays of
     shape ``(len(budgets), repeats)`` under ``"probe"`` and ``"scratch"``.
     """
-    _positive_int(repeats, "repeats")
+    positive_int(repeats, "repeats")
     n = len(train_y)
     for b in budgets:
         if not 1 <= b <= n:
@@ -325,7 +321,7 @@ def interpolation_study(encode, decode, classifier: nn.Module, x: ArrayLike, lab
 
 def pairs_of_different_classes(labels: ArrayLike, n: int, seed: int = 0) -> NDArray[np.int64]:
     """``n`` distinct random index pairs ``(i, j)`` with ``labels[i] != labels[j]`` (seeded)."""
-    _positive_int(n, "n")
+    positive_int(n, "n")
     y = np.asarray(labels)
     if np.unique(y).size < 2:
         raise ValueError("labels must contain at least two classes")

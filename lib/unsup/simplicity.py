@@ -11,15 +11,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-
-def _check_positive_int(value: int, name: str) -> None:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+from ._validation import positive_int
 
 
 def binary_inputs(n_bits: int) -> NDArray[np.float64]:
     """All :math:`2^n` bit vectors as rows, row ``i`` being ``i`` written in binary (MSB first)."""
-    _check_positive_int(n_bits, "n_bits")
+    positive_int(n_bits, "n_bits")
     if n_bits > 16:
         raise ValueError(f"n_bits must be at most 16 (2**n_bits rows), got {n_bits}")
     codes = np.arange(2**n_bits)[:, None] >> np.arange(n_bits - 1, -1, -1)[None, :]
@@ -28,7 +25,7 @@ def binary_inputs(n_bits: int) -> NDArray[np.float64]:
 
 def one_hot_inputs(n_points: int) -> NDArray[np.float64]:
     """The same number of inputs with no shared vector structure: the rows of the identity."""
-    _check_positive_int(n_points, "n_points")
+    positive_int(n_points, "n_points")
     return np.eye(n_points)
 
 
@@ -47,10 +44,10 @@ def random_network_functions(inputs: ArrayLike, n_samples: int, hidden: tuple[in
     x = np.asarray(inputs, dtype=float)
     if x.ndim != 2 or x.shape[0] == 0:
         raise ValueError(f"inputs must be a non-empty 2-D array, got shape {x.shape}")
-    _check_positive_int(n_samples, "n_samples")
-    _check_positive_int(chunk, "chunk")
+    positive_int(n_samples, "n_samples")
+    positive_int(chunk, "chunk")
     for width in hidden:
-        _check_positive_int(width, "hidden widths")
+        positive_int(width, "hidden widths")
     rng = np.random.default_rng(seed)
     # The first layer is scaled by the mean squared input norm rather than the fan-in, so
     # that w.x has unit variance on average for any encoding (one-hot rows have norm 1).

@@ -27,6 +27,8 @@ import torch
 from numpy.typing import ArrayLike, NDArray
 from torch import nn
 
+from ._nets import mlp
+
 LIKELIHOODS = ("bernoulli", "gaussian")
 LOG_2PI = math.log(2 * math.pi)
 
@@ -62,15 +64,6 @@ def as_data(x: ArrayLike | torch.Tensor, input_dim: int | None = None, name: str
 # --- the model ----------------------------------------------------------------------------
 
 
-def _mlp(sizes: list[int]) -> nn.Sequential:
-    layers: list[nn.Module] = []
-    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
-        layers.append(nn.Linear(a, b))
-        if i < len(sizes) - 2:
-            layers.append(nn.Tanh())
-    return nn.Sequential(*layers)
-
-
 class VAE(nn.Module):
     """Gaussian encoder, Bernoulli or Gaussian decoder, standard normal prior.
 
@@ -90,8 +83,8 @@ class VAE(nn.Module):
             raise ValueError(f"decoder_scale must be > 0, got {decoder_scale}")
         self.input_dim, self.latent_dim = int(input_dim), int(latent_dim)
         self.likelihood, self.decoder_scale = likelihood, float(decoder_scale)
-        self.encoder = _mlp([input_dim, *hidden, 2 * latent_dim])
-        self.decoder = _mlp([latent_dim, *reversed(hidden), input_dim])
+        self.encoder = mlp([input_dim, *hidden, 2 * latent_dim], nn.Tanh)
+        self.decoder = mlp([latent_dim, *reversed(hidden), input_dim], nn.Tanh)
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean and log-variance of :math:`q(z|x)`, each ``(n, latent_dim)``."""

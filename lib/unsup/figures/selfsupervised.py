@@ -17,12 +17,12 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from .. import diffusion as dif
-from ..progress import tqdm
-from .._threads import single_thread
 from .. import vae as vae_lib
+from .._threads import single_thread
 from ..divergences import mmd
 from ..interactive import Choice, Slider, explorer
 from ..plotting import PALETTE, label, new_figure
+from ..progress import tqdm
 from ..selfsupervised import (
     InterpolationStudy,
     encoder,
