@@ -15,10 +15,13 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    from .seeds import Spread
 
 RELATIONS = {
     "<=": np.less_equal,
@@ -47,11 +50,14 @@ class ClaimResult:
     passed: bool
     count: int = 1
     source: str | None = None
+    spread: Spread | None = None
 
     def _cells(self) -> list[str]:
         mark = "pass" if self.passed else "FAIL"
         many = f" (worst of {self.count})" if self.count > 1 else ""
-        return [self.claim, _fmt(self.predicted), _fmt(self.measured) + many, self.rule, mark]
+        seeds = f"; over seeds {self.spread}" if self.spread is not None else ""
+        measured = _fmt(self.measured) + many + seeds
+        return [self.claim, _fmt(self.predicted), measured, self.rule, mark]
 
     def __str__(self) -> str:
         claim, predicted, measured, rule, mark = self._cells()
@@ -70,6 +76,7 @@ class ClaimResult:
             "passed": self.passed,
             "count": self.count,
             "source": self.source,
+            **({"spread": self.spread.to_record()} if self.spread is not None else {}),
         }
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
@@ -153,6 +160,7 @@ def check(
     rtol: float | None = None,
     relation: str | None = None,
     source: str | None = None,
+    spread: Spread | None = None,
 ) -> ClaimResult:
     r"""Check a claim and raise :class:`ClaimFailed` if it does not hold.
 
@@ -160,6 +168,8 @@ def check(
     with ``relation`` (one of ``<=, >=, <, >``) the rule is ``measured relation predicted``.
     ``predicted`` and ``measured`` broadcast: an array checks every pair and the
     result reports the worst one. Infinite values compare exactly (``inf == inf`` passes).
+    ``spread`` (a :class:`unsup.seeds.Spread`) is the same measurement over several seeds,
+    as a multi-seed test stored it; it is shown beside the measured value.
     """
     _validate_rule(atol, rtol, relation)
     p, m = np.broadcast_arrays(np.asarray(predicted, float), np.asarray(measured, float))
@@ -191,6 +201,7 @@ def check(
         passed=bool(ok.all()),
         count=int(p.size),
         source=source,
+        spread=spread,
     )
     LEDGER.append(result)
     if not result.passed:
