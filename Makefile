@@ -9,7 +9,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 CHROMIUM_PACKAGES := chromium fonts-dejavu-core fonts-liberation
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: setup book test test-lib test-notebooks test-site browser screenshots lab bench clean
+.PHONY: setup book test test-lib test-notebooks test-seeds test-site browser screenshots lab bench clean
 
 setup: $(STAMP)
 
@@ -64,3 +64,9 @@ bench: setup
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis
+
+## make test-seeds: every trained or sampled claim over five seeds (tests/seeds), checking
+## that its rule holds for every seed with room to spare and that the spreads the chapters
+## quote (lib/unsup/spreads/) are current; UNSUP_UPDATE_SPREADS=1 rewrites them
+test-seeds: setup
+	$(BIN)/python -m pytest -m seeds tests/seeds

@@ -40,25 +40,27 @@ def table(title: str, header: list[str], rows: list[list[str]]) -> None:
 
 
 def bench_notebooks() -> None:
-    import nbformat
-    from nbclient import NotebookClient
+    """Each notebook executed twice in fresh kernels: its time, and whether the two runs
+    gave identical claim values (the determinism check over every chapter)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import claim_values
 
     rows = []
-    for path in sorted((ROOT / "notebooks").rglob("*.ipynb")):
-        if ".ipynb_checkpoints" in path.parts:
-            continue
-        nb = nbformat.read(path, as_version=4)
-        start = time.perf_counter()
-        NotebookClient(nb, timeout=600, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-        seconds = time.perf_counter() - start
+    for path in claim_values.chapter_notebooks():
+        first, seconds = claim_values.execute(path)
+        second, _ = claim_values.execute(path)
+        name = str(path.relative_to(ROOT))
+        moved = claim_values.differences({name: first}, {name: second})
+        errors = sum("error" in r for r in first)
         verdict = "ok" if seconds <= NOTEBOOK_BUDGET_S else "OVER BUDGET"
-        rows.append([str(path.relative_to(ROOT)), f"{seconds:.1f}", f"{NOTEBOOK_BUDGET_S:.0f}", verdict])
+        same = "identical" if not moved else f"{len(moved)} DIFFER"
+        rows.append([name, f"{seconds:.1f}", f"{NOTEBOOK_BUDGET_S:.0f}", verdict,
+                     str(len(first) - errors), same])
     times = [float(r[1]) for r in rows]
     if times:
-        rows.append(["median", f"{statistics.median(times):.1f}", "30", ""])
-    table("Notebook execution (seconds, end to end, fresh kernel)",
-          ["notebook", "time", "budget", ""], rows)
+        rows.append(["median", f"{statistics.median(times):.1f}", "30", "", "", ""])
+    table("Notebook execution (seconds, end to end, fresh kernel) and claim values in two runs",
+          ["notebook", "time", "budget", "", "claims", "two runs"], rows)
 
 
 def sweep_values(explorer, steps: int) -> list[dict]:

@@ -1,11 +1,66 @@
-"""Input checks shared by the package: each raises a ValueError naming the argument."""
+"""Input checks shared by the package: each raises a ValueError naming the argument.
+
+One message format for every rule: ``"<name> must <rule>, got <value>"``. :func:`scalar`
+is the parameterised checker for numbers (type, finiteness, integer-ness, bounds with
+open or closed ends; a bool is never a number here); the array checkers below build on
+:func:`as_float_array`.
+"""
 
 from __future__ import annotations
+
+import math
+import numbers
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 PROB_ATOL = 1e-8
+
+
+def _interval(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
+    left = "(" if low_open or low is None else "["
+    right = ")" if high_open or high is None else "]"
+    lo = "-inf" if low is None else f"{low:g}"
+    hi = "inf" if high is None else f"{high:g}"
+    return f"{left}{lo}, {hi}{right}"
+
+
+def scalar(
+    value: object,
+    name: str,
+    *,
+    integer: bool = False,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """``value`` as a finite real number (an ``int`` when ``integer``), checked against bounds.
+
+    ``low`` / ``high`` bound the value, closed unless ``low_open`` / ``high_open``. Raises
+    ``TypeError`` for a non-number (a bool, a string, a complex number, None) and
+    ``ValueError`` for NaN, an infinity, a non-integer where a count is due, or a value
+    outside the interval; every message names ``name``.
+    """
+    kind = "an integer" if integer else "a real number"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {kind}, got {value!r} ({type(value).__name__})")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if integer and not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    below = low is not None and (number <= low if low_open else number < low)
+    above = high is not None and (number >= high if high_open else number > high)
+    if below or above:
+        interval = _interval(low, high, low_open, high_open)
+        raise ValueError(f"{name} must lie in {interval}, got {value!r}")
+    return int(value) if integer else number  # type: ignore[call-overload]
+
+
+def seed(value: object, name: str = "seed") -> int:
+    """A seed for ``np.random.default_rng`` / ``torch.manual_seed``: an integer >= 0."""
+    return int(scalar(value, name, integer=True, low=0))
 
 
 def positive_int(value: int, name: str) -> int:
