@@ -9,10 +9,10 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import vae
-from .._threads import single_thread
 from ..generative import soft_attention, vector_quantize
 from ..interactive import Slider, explorer
 from ..plotting import PALETTE, label, new_figure
+from ..seeds import torch_seeded
 from ..sprites import digits
 
 DIGITS_VAE = {"latent_dim": 2, "hidden": (64,), "epochs": 60, "batch_size": 64, "lr": 3e-3,
@@ -23,8 +23,12 @@ DIGITS_VAE = {"latent_dim": 2, "hidden": (64,), "epochs": 60, "batch_size": 64, 
 def digits_vae(latent_dim: int = 2, hidden: tuple[int, ...] = (64,), epochs: int = 60,
                batch_size: int = 64, lr: float = 3e-3,
                seed: int = 0) -> tuple[vae.VAE, vae.History]:
-    """A VAE with a Bernoulli decoder on binarized digits, trained once per hyperparameters."""
-    with single_thread():
+    """A VAE with a Bernoulli decoder on binarized digits, trained once per hyperparameters.
+
+    Training runs inside :func:`unsup.seeds.torch_seeded`: repeatable bit for bit on one
+    machine, and torch's global generator and thread count are left as they were.
+    """
+    with torch_seeded(seed):
         return vae.train_vae(digits().train, latent_dim, hidden=hidden, epochs=epochs,
                              batch_size=batch_size, lr=lr, seed=seed, progress=False)
 
