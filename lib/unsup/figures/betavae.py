@@ -1,7 +1,10 @@
 """Explorer of the chapter 'beta-VAE as InfoMax': a sweep of beta-VAEs on the sprites.
 
-Every model of the sweep is trained once, on first use, and cached; moving a control only
-re-draws from the cached models and their cached measurements.
+Every model of the sweep is trained once per seed, on first use, inside
+:func:`unsup.seeds.torch_seeded` (bit-for-bit repeatable on one machine), and cached; moving a
+control only re-draws from the cached models and their cached measurements. The explorer
+shows the seed-0 sweep; :mod:`unsup.chapters.beta_vae_infomax` measures the chapter's claims
+for any seed.
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import vae
-from .._threads import single_thread
 from ..interactive import Choice, Slider, explorer
 from ..plotting import label, new_figure
+from ..seeds import torch_seeded
 from ..sprites import FACTOR_NAMES, sprites
 
 BETAS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -27,8 +30,13 @@ SWEEP = {"latent_dim": 6, "hidden": (64,), "epochs": 30, "batch_size": 32, "lr":
 def sprites_betavae(beta: float, latent_dim: int = 6, hidden: tuple[int, ...] = (64,),
                     epochs: int = 30, batch_size: int = 32, lr: float = 3e-3,
                     seed: int = 0) -> tuple[vae.VAE, vae.History]:
-    """A beta-VAE on the full sprites grid, trained deterministically once per hyperparameters."""
-    with single_thread():
+    """A beta-VAE on the full sprites grid, trained once per hyperparameters and seed.
+
+    Training runs inside :func:`unsup.seeds.torch_seeded` (seeded global generator, one
+    thread, deterministic algorithms, all restored afterwards), so the same arguments give
+    the same model bit for bit on one machine, whatever ran before.
+    """
+    with torch_seeded(seed):
         return vae.train_vae(sprites().images, latent_dim, beta=beta, hidden=hidden,
                              epochs=epochs, batch_size=batch_size, lr=lr, seed=seed,
                              progress=False)
@@ -44,14 +52,19 @@ class SweepPoint:
     mutual_info: float
     mutual_info_se: float
     aggregate_kl: float
+    aggregate_kl_se: float
     mig: float
     mi_matrix: np.ndarray  # I(z_j; v_k), latent j by factor k
 
 
 @lru_cache(maxsize=None)
-def measure(beta: float) -> SweepPoint:
-    """Reconstruction and KL (16-sample ELBO terms), I(X; Z), KL(q(z) || p(z)) and MIG."""
-    model, _ = sprites_betavae(beta, **SWEEP)
+def measure(beta: float, seed: int = 0) -> SweepPoint:
+    """Reconstruction and KL (16-sample ELBO terms), I(X; Z), KL(q(z) || p(z)) and MIG.
+
+    ``seed`` is the training seed of the model (the sweep's hyperparameters otherwise); the
+    Monte Carlo draws of the estimators use fixed seeds of their own.
+    """
+    model, _ = sprites_betavae(beta, **(SWEEP | {"seed": seed}))
     data = sprites()
     x = torch.as_tensor(data.images)
     with torch.no_grad():
@@ -59,14 +72,15 @@ def measure(beta: float) -> SweepPoint:
     info = vae.info_terms(model, data.images, n_samples=8, seed=2)
     mu, _ = vae.encode_numpy(model, data.images)
     return SweepPoint(beta, float(recon.mean()), float(kl.mean()), info.mutual_info,
-                      info.mutual_info_se, info.aggregate_kl, vae.mig(mu, data.factors),
+                      info.mutual_info_se, info.aggregate_kl, info.aggregate_kl_se,
+                      vae.mig(mu, data.factors),
                       vae.mutual_information_matrix(mu, data.factors))
 
 
-@lru_cache(maxsize=1)
-def sweep_points() -> dict[float, SweepPoint]:
-    """Measurements of every model of the sweep (trains them all on first use)."""
-    return {beta: measure(beta) for beta in BETAS}
+@lru_cache(maxsize=None)
+def sweep_points(seed: int = 0) -> dict[float, SweepPoint]:
+    """Measurements of every model of the sweep for one seed (trains them on first use)."""
+    return {beta: measure(beta, seed) for beta in BETAS}
 
 
 @lru_cache(maxsize=None)
