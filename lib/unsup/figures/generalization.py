@@ -9,26 +9,21 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import generalization as gen
+from ..chapters.rethinking_generalization import FRACTIONS, label_noise_sweep  # noqa: F401
 from ..interactive import Choice, Slider, explorer
 from ..plotting import PALETTE, label, new_figure
-from ..sprites import digits
-
-FRACTIONS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-"""The fractions of corrupted labels at which the digits network is trained."""
 
 FRACTION_STEP = 0.2
 DIRECTIONS = ("largest effect", "random", "toward the best interpolant")
 T_MAX = 4.0
 
 
-@lru_cache(maxsize=1)
-def label_noise_experiment(progress: bool = True) -> gen.NoiseSweep:
+def label_noise_experiment(seed: int = 0, progress: bool = True) -> gen.NoiseSweep:
     """The 64-256-10 network trained to zero training error on the digits with each fraction
-    of :data:`FRACTIONS` of its labels corrupted; computed once per session (about 2,000
-    full-batch Adam steps in all). Fraction 0 is the real labels, fraction 1 random labels."""
-    data = digits(binarize=False)
-    return gen.label_noise_sweep(data.train, data.train_labels, data.test, data.test_labels,
-                                 FRACTIONS, label_seed=1, net_seed=0, progress=progress)
+    of :data:`FRACTIONS` of its labels corrupted (:func:`unsup.chapters.rethinking_generalization.
+    label_noise_sweep`; its runs are cached, about 2,000 full-batch Adam steps in all).
+    Fraction 0 is the real labels, fraction 1 random labels."""
+    return label_noise_sweep(seed, progress=progress)
 
 
 @explorer(
@@ -86,18 +81,20 @@ class NullSpaceSetup:
     direction_norm: dict[str, float]
 
 
-@lru_cache(maxsize=1)
-def null_space_setup() -> NullSpaceSetup:
+@lru_cache(maxsize=8)
+def null_space_setup(seed: int = 0) -> NullSpaceSetup:
     r"""Interpolants :math:`w(t) = w^\dagger + t v` of the chapter's random-features regression,
     :math:`v` in the null space of :math:`\Phi`: the null direction that moves the test
     predictions most (top right singular vector of :math:`\Phi_{\text{test}} N`, :math:`N` a
     null-space basis) or a random one, both of norm :math:`\lVert w^\dagger\rVert`; or the
-    step to the best interpolant (:func:`unsup.generalization.best_interpolant`)."""
-    problem = gen.interpolation_problem()
+    step to the best interpolant (:func:`unsup.generalization.best_interpolant`). ``seed``
+    seeds the problem (:func:`unsup.generalization.interpolation_problem`) and the random
+    direction; the explorer shows seed 0."""
+    problem = gen.interpolation_problem(seed=seed)
     w_mn = gen.min_norm_solution(problem.phi_train, problem.y_train)
     basis = gen.null_space_basis(problem.phi_train)
     norm = np.linalg.norm(w_mn)
-    random_v = basis @ np.random.default_rng(7).standard_normal(basis.shape[1])
+    random_v = basis @ np.random.default_rng((seed, 7)).standard_normal(basis.shape[1])
     largest = basis @ np.linalg.svd(problem.phi_test @ basis, full_matrices=False)[2][0]
     vectors = {"largest effect": norm * largest / np.linalg.norm(largest),
                "random": norm * random_v / np.linalg.norm(random_v),
