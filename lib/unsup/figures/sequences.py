@@ -13,6 +13,7 @@ from .. import seqmodels as sm
 from .. import sequences as sq
 from ..interactive import Choice, Slider, explorer
 from ..plotting import PALETTE, label, new_figure
+from ..seeds import torch_seeded
 
 PROMPTS = ("", "aa", "aaab", "aabab", "aaabab", "aabba", "ba", "abab", "bbb")
 RULES = {"rule 1: equal counts": sq.equal_counts_next, "rule 2: no a after b": sq.no_a_after_b_next}
@@ -52,14 +53,23 @@ def anbn_completions(q: float, prompt: str) -> Figure:
 
 
 COIN_LENGTH = 30
+COIN_SEQUENCES = 2000
+COIN_STEPS = 300
 
 
-@lru_cache(maxsize=1)
-def trained_coin_model():
-    """A TinyGRU trained on 2000 seeded coin sequences (biases uniform on [0, 1])."""
-    _, bits = sq.coin_mixture(2000, COIN_LENGTH, seed=0)
-    return sm.train_ar([sq.bits_to_string(x) for x in bits], seed=0, hidden=16, steps=300,
-                       progress=True)
+@lru_cache(maxsize=None)
+def _trained_coin_model(seed: int) -> sm.TinyGRU:
+    _, bits = sq.coin_mixture(COIN_SEQUENCES, COIN_LENGTH, seed=seed)
+    with torch_seeded(seed):
+        return sm.train_ar([sq.bits_to_string(x) for x in bits], seed=seed, hidden=16,
+                           steps=COIN_STEPS, lr=0.02, decay=True, progress=True)
+
+
+def trained_coin_model(seed: int = 0) -> sm.TinyGRU:
+    """A TinyGRU (16 units) trained on 2000 coin sequences drawn with ``seed`` (biases uniform
+    on [0, 1]): 300 Adam steps from initialization ``seed``, learning rate decayed linearly to
+    zero. Repeatable on one machine (:func:`unsup.seeds.torch_seeded`); cached per seed."""
+    return _trained_coin_model(int(seed))
 
 
 P_GRID = np.round(np.arange(0.05, 0.951, 0.05), 2)
@@ -107,13 +117,24 @@ def coin_in_context(context: int, p: float) -> Figure:
 MARKOV_LENGTH = 32
 
 
-@lru_cache(maxsize=1)
-def trained_markov_model():
-    """A TinyGRU (32 units) trained on 4000 seeded binary Markov chains whose transition rows
-    P(1 | 0) and P(1 | 1) are uniform on [0, 1] (400 Adam steps, learning rate decayed)."""
-    _, _, bits = mm.markov_mixture(4000, MARKOV_LENGTH, seed=0)
-    return sm.train_ar([sq.bits_to_string(x) for x in bits], seed=0, hidden=32, steps=400,
-                       lr=0.02, decay=True, progress=True)
+MARKOV_SEQUENCES = 4000
+MARKOV_STEPS = 400
+
+
+@lru_cache(maxsize=None)
+def _trained_markov_model(seed: int) -> sm.TinyGRU:
+    _, _, bits = mm.markov_mixture(MARKOV_SEQUENCES, MARKOV_LENGTH, seed=seed)
+    with torch_seeded(seed):
+        return sm.train_ar([sq.bits_to_string(x) for x in bits], seed=seed, hidden=32,
+                           steps=MARKOV_STEPS, lr=0.02, decay=True, progress=True)
+
+
+def trained_markov_model(seed: int = 0) -> sm.TinyGRU:
+    """A TinyGRU (32 units) trained on 4000 binary Markov chains drawn with ``seed``, whose
+    transition rows P(1 | 0) and P(1 | 1) are uniform on [0, 1] (400 Adam steps from
+    initialization ``seed``, learning rate decayed linearly to zero). Repeatable on one
+    machine (:func:`unsup.seeds.torch_seeded`); cached per seed."""
+    return _trained_markov_model(int(seed))
 
 
 ROW_GRID = np.round(np.arange(0.1, 0.91, 0.1), 2)
