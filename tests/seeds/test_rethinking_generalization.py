@@ -50,7 +50,7 @@ def test_interpolants(spreads):
 
 def test_init_scale(spreads):
     s = spreads(CHAPTER, rg.init_scale)
-    assert_room(s["largest_final_train_error"], 0.0, atol=0)
+    assert_room(s["scales_largest_final_train_error"], 0.0, atol=0)
     assert_room(s["accuracy_gap_1_32"], 0.0, relation=">")
 
 

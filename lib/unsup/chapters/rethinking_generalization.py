@@ -22,7 +22,7 @@ notebook's sweep, its initial-scale runs and the explorer share them.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,9 +48,9 @@ __all__ = [
     "label_noise",
     "label_noise_sweep",
     "learners",
+    "mean_start_mse",
     "memorizer",
     "memorizer_means",
-    "mean_start_mse",
     "random_starts",
     "sliver_accuracies",
 ]
@@ -186,6 +186,7 @@ def label_noise(seed: int) -> dict[str, float]:
 # --- the 1-NN memorizer, by Monte Carlo ------------------------------------------------------
 
 
+@lru_cache(maxsize=8)
 def memorizer_means(seed: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """1-NN test accuracy averaged over :data:`MEMORIZER_DRAWS` corruptions of the training
     labels at each fraction of :data:`FRACTIONS` (label seeds ``100 + 40 seed`` onwards), and
@@ -199,7 +200,9 @@ def memorizer_means(seed: int) -> tuple[NDArray[np.float64], NDArray[np.float64]
         np.mean([np.mean(gen.corrupt_labels(data.train_labels, p, seed=s)[nn_index]
                          == data.test_labels) for s in range(first, first + MEMORIZER_DRAWS)])
         for p in f])
-    return means, (1 - f) * a0 + f / 10
+    expected = (1 - f) * a0 + f / 10
+    means.flags.writeable = expected.flags.writeable = False  # cached: shared by callers
+    return means, expected
 
 
 def memorizer(seed: int) -> dict[str, float]:
@@ -320,12 +323,12 @@ def init_scale(seed: int) -> dict[str, float]:
     """The network on the real labels with every initial parameter multiplied by each scale
     of :data:`INIT_SCALES` (torch seed ``seed``; scale 1 is the sweep's real-label run):
 
-    - ``largest_final_train_error``: the largest final training error over the scales;
+    - ``scales_largest_final_train_error``: the largest final training error over the scales;
     - ``accuracy_gap_1_32``: test accuracy at zero training error, scale 1 minus scale 32.
     """
     runs = {a: digits_fit(seed, 0.0, a) for a in INIT_SCALES}
     return {
-        "largest_final_train_error": max(h.final_train_error for h in runs.values()),
+        "scales_largest_final_train_error": max(h.final_train_error for h in runs.values()),
         "accuracy_gap_1_32": runs[1.0].final_test_accuracy - runs[32.0].final_test_accuracy,
     }
 
@@ -335,6 +338,14 @@ def init_scale(seed: int) -> dict[str, float]:
 
 def sliver_accuracies(seed: int = 0, n_bits: int = 4, n_train: int = 8
                       ) -> tuple[dict[str, float], dict[str, float]]:
+    """See :func:`_sliver_accuracies` (cached); returns fresh dicts."""
+    sliver, everything = _sliver_accuracies(seed, n_bits, n_train)
+    return dict(sliver), dict(everything)
+
+
+@lru_cache(maxsize=8)
+def _sliver_accuracies(seed: int, n_bits: int, n_train: int
+                       ) -> tuple[dict[str, float], dict[str, float]]:
     """Off-training-set accuracy of the chapter's four learners (Find-S, 1-NN in Hamming
     distance, constant 0, anti-Find-S) over :data:`SLIVER_DRAWS` random training sets of
     ``n_train`` inputs (generator seeded by ``seed``): pooled over the :math:`3^n`

@@ -37,7 +37,7 @@ def label_noise_experiment(seed: int = 0, progress: bool = True) -> gen.NoiseSwe
 )
 def label_noise(fraction: float) -> Figure:
     sweep = label_noise_experiment()
-    i = int(round(float(fraction) / FRACTION_STEP))
+    i = round(float(fraction) / FRACTION_STEP)
     hist = sweep.histories[i]
     fig = new_figure(ncols=2, width=8.4, height=3.0)
     ax, ax_acc = fig.axes
