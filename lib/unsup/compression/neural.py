@@ -67,30 +67,38 @@ class TrainingRun:
 def train(train_text: bytes, heldout_text: bytes, *, hidden: int = 64, steps: int = 1200,
           batch: int = 256, lr: float = 1e-2, every: int = 100, seed: int = 0,
           progress: bool = True) -> TrainingRun:
-    """Minimize the code length of ``train_text`` with Adam; record the held-out code length."""
+    """Minimize the code length of ``train_text`` with Adam; record the held-out code length.
+
+    The run is repeatable on one machine: initialization, batches and every update happen
+    inside :func:`unsup.seeds.torch_seeded` (torch's global generator seeded with ``seed``,
+    one thread, deterministic algorithms), which leaves no global change behind.
+    """
     if not (isinstance(steps, int) and steps >= 1 and isinstance(every, int) and every >= 1):
         raise ValueError(f"steps and every must be integers >= 1, got {steps!r}, {every!r}")
     from ..progress import tqdm
+    from ..seeds import torch_seeded
 
-    torch.manual_seed(seed)
-    model = CharMLP(hidden=hidden)
-    windows, targets = context_windows(train_text, model.context)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    generator = torch.Generator().manual_seed(seed)
-    run = TrainingRun(model)
-    n_heldout = len(heldout_text)
-    bar = tqdm(range(steps + 1), desc=f"SGD, hidden={hidden}", disable=not progress, leave=False)
-    for step in bar:
-        if step % every == 0:
-            run.steps.append(step)
-            run.heldout_bits_per_byte.append(code_length_bits(model, heldout_text) / n_heldout)
-        if step == steps:
-            break
-        rows = torch.randint(0, targets.numel(), (batch,), generator=generator)
-        loss = torch.nn.functional.cross_entropy(model(windows[rows]), targets[rows])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+    with torch_seeded(seed):
+        model = CharMLP(hidden=hidden)
+        windows, targets = context_windows(train_text, model.context)
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+        generator = torch.Generator().manual_seed(seed)
+        run = TrainingRun(model)
+        n_heldout = len(heldout_text)
+        bar = tqdm(range(steps + 1), desc=f"SGD, hidden={hidden}", disable=not progress,
+                   leave=False)
+        for step in bar:
+            if step % every == 0:
+                run.steps.append(step)
+                run.heldout_bits_per_byte.append(
+                    code_length_bits(model, heldout_text) / n_heldout)
+            if step == steps:
+                break
+            rows = torch.randint(0, targets.numel(), (batch,), generator=generator)
+            loss = torch.nn.functional.cross_entropy(model(windows[rows]), targets[rows])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
     return run
 
 

@@ -16,6 +16,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 
+CHUNK = 100_000
+"""Training sets simulated at once by :func:`max_gaps` (fewer repeats: a single draw)."""
+
+
 def threshold_risks(thresholds: NDArray[np.float64], noise: float) -> NDArray[np.float64]:
     """True risk :math:`\\eta + (1 - 2\\eta)|\\theta - 1/2|` of each threshold classifier."""
     return noise + (1 - 2 * noise) * np.abs(np.asarray(thresholds, float) - 0.5)
@@ -30,13 +34,19 @@ def max_gaps(n: int, class_size: int, repeats: int, noise: float = 0.2,
     if not 0 <= noise < 0.5:
         raise ValueError(f"noise must lie in [0, 0.5), got {noise!r}")
     rng = np.random.default_rng(seed)
-    x = np.sort(rng.random((repeats, n)), axis=1)
-    y = (x > 0.5) ^ (rng.random((repeats, n)) < noise)
     thresholds = np.linspace(0, 1, class_size) if class_size > 1 else np.array([0.5])
-    # f_theta errs on x <= theta with y = 1 and on x > theta with y = 0.
-    ones_below = np.concatenate([np.zeros((repeats, 1)), np.cumsum(y, axis=1)], axis=1)
-    below = np.stack([np.searchsorted(row, thresholds, side="right") for row in x])
-    ones_under = np.take_along_axis(ones_below, below, axis=1)
-    zeros_over = (n - below) - (ones_below[:, -1:] - ones_under)
-    train_risk = (ones_under + zeros_over) / n
-    return np.max(threshold_risks(thresholds, noise) - train_risk, axis=1)
+    risks = threshold_risks(thresholds, noise)
+    # Simulated in chunks of at most CHUNK training sets (each chunk draws its inputs, then
+    # its label flips), so that a million repeats fit in memory.
+    out = np.empty(repeats)
+    for start in range(0, repeats, CHUNK):
+        m = min(CHUNK, repeats - start)
+        x = np.sort(rng.random((m, n)), axis=1)
+        y = (x > 0.5) ^ (rng.random((m, n)) < noise)
+        # f_theta errs on x <= theta with y = 1 and on x > theta with y = 0.
+        ones_below = np.concatenate([np.zeros((m, 1)), np.cumsum(y, axis=1)], axis=1)
+        below = (x[:, :, None] <= thresholds).sum(axis=1)  # points at or under each theta
+        ones_under = np.take_along_axis(ones_below, below, axis=1)
+        zeros_over = (n - below) - (ones_below[:, -1:] - ones_under)
+        out[start:start + m] = np.max(risks - (ones_under + zeros_over) / n, axis=1)
+    return out
