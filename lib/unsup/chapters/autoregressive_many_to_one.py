@@ -39,13 +39,16 @@ from .. import sequences as sq
 from ..seeds import torch_seeded
 
 __all__ = [
+    "DISAGREEMENT_MIN",
     "HIDDEN",
     "LR",
     "MODELS_PER_GROUP",
     "N_HELD_OUT",
     "N_SAMPLES",
     "N_TRAIN",
+    "NLL_GAP_MAX",
     "OOD_PROMPTS",
+    "P_IN_MIN",
     "Q",
     "STEPS",
     "GRUStack",
@@ -70,6 +73,14 @@ MODELS_PER_GROUP = 12
 """Networks trained per seed of :func:`gru_seeds`."""
 HIDDEN, STEPS, LR = 16, 150, 0.05
 """GRU width, full-batch Adam steps and initial learning rate (decayed linearly to ``LR / STEPS``)."""
+NLL_GAP_MAX = 0.05
+"""Bound on a network's held-out NLL minus the exact NLL (nats per string): 'fits P'. The
+entropy of :math:`P` at :math:`q = 1/2` is :math:`2 \\log 2 \\approx 1.39` nats per string."""
+P_IN_MIN = 0.9
+"""Bound below on :math:`Q(\\texttt{bb} \\mid \\texttt{aaab})` (exactly 1 under :math:`P`)."""
+DISAGREEMENT_MIN = 1.0
+"""Bound below on ``disagreement_log10``: the networks disagree off the support over ten
+times more than on it."""
 OOD_PROMPTS = ("aabab", "aaabab", "aabba", "aaabba")
 """Prompts that :math:`P` never produces and on which the two rules complete differently."""
 
@@ -234,15 +245,18 @@ def group_run(seed: int, models: int = MODELS_PER_GROUP) -> GroupRun:
     if models < 2:
         raise ValueError(f"a group needs at least 2 networks, got {models}")
     train = sq.sample(sq.equal_counts_next, Q, N_TRAIN, seed=2 * seed)
-    held_out = sq.sample(sq.equal_counts_next, Q, N_HELD_OUT, seed=2 * seed + 1)
-    exact_nll = -np.mean([np.log(sq.string_prob(sq.equal_counts_next, s, Q)) for s in held_out])
+    # the held-out NLL is a mean over samples: computed once per distinct string, weighted
+    held_out, counts = distinct_counts(
+        sq.sample(sq.equal_counts_next, Q, N_HELD_OUT, seed=2 * seed + 1))
+    share = counts / counts.sum()
+    exact_nll = -share @ np.log([sq.string_prob(sq.equal_counts_next, s, Q) for s in held_out])
     seeds = tuple(models * seed + i for i in range(models))
     nets = train_stack(train, seeds)
     completions = {p: rule_completions(p) for p in OOD_PROMPTS}
     return GroupRun(
         seeds=seeds,
         models=tuple(nets),
-        nll_gap=np.array([-sm.log_prob(m, held_out).mean() - exact_nll for m in nets]),
+        nll_gap=np.array([-share @ sm.log_prob(m, held_out) - exact_nll for m in nets]),
         p_in=np.array([np.exp(sm.log_prob(m, ["bb"], prompt="aaab"))[0] for m in nets]),
         probs={p: np.array([np.exp(sm.log_prob(m, list(pair), prompt=p)) for m in nets])
                for p, pair in completions.items()},
