@@ -277,3 +277,51 @@ def test_parallel_run_rejects_unknown_methods():
 
     with pytest.raises(ValueError, match="method must be"):
         parallel_run("telepathy", 2)
+
+
+# --- the chapter module (unsup.chapters.digital_analogue_learners) -------------------------
+
+
+def test_chapter_seeds_do_not_share_generators():
+    from unsup.chapters import digital_analogue_learners as ch
+
+    used = [{ch.run_seed(s), ch.run_seed(s) + 1} for s in range(5)]
+    assert ch.run_seed(0) == 0  # the seed the chapter shows is the library's default
+    assert all(a.isdisjoint(b) for i, a in enumerate(used) for b in used[i + 1:])
+    with pytest.raises(ValueError, match="seed must be"):
+        ch.run_seed(-1)
+
+
+def test_chapter_rounds_count_communication():
+    from unsup.chapters import digital_analogue_learners as ch
+    from unsup.figures.learners import LOCAL_STEPS, STEPS
+
+    assert [ch.rounds(m) for m in ch.METHODS] == [STEPS, STEPS // 10, STEPS // LOCAL_STEPS - 1, 0]
+    with pytest.raises(ValueError, match="name must be"):
+        ch.rounds("telepathy")
+
+
+def test_chapter_accuracy_se_and_chi2_bound():
+    from unsup.chapters import digital_analogue_learners as ch
+
+    assert ch.accuracy_se(0.5, 100) == pytest.approx(0.05)
+    assert ch.accuracy_se(1.0, 10) == 0.0
+    # the tolerance for "the same accuracy" is about three standard errors near 0.96, n = 359
+    assert 2.5 < ch.ACCURACY_TOLERANCE / ch.accuracy_se(0.96, 359) < 3.5
+    with pytest.raises(ValueError, match="accuracy must"):
+        ch.accuracy_se(1.5, 10)
+    # chi-square with 2 degrees of freedom is exponential with mean 2: quantile -2 ln(1 - q)
+    assert ch.chi2_bound(2, 0.99) == pytest.approx(-2 * np.log(0.01))
+
+
+def test_chapter_gradient_noise_small():
+    from unsup.chapters import digital_analogue_learners as ch
+
+    noise = ch.gradient_noise(0, n_tangents=300, n_checked=20)
+    assert noise.dims.tolist() == [ln.mlp_n_params((16, h, 1)) for h in ch.HIDDEN]
+    first = noise.errors[0]
+    assert noise.forward_checked[0] == pytest.approx(first.forward_sq_errors[:20].mean())
+    # weight perturbation with eps = 1e-5 is the forward gradient up to O(eps^2)
+    np.testing.assert_allclose(noise.perturbation / noise.forward_checked, 1.0, rtol=1e-4)
+    # 300 directions: the mean error is d + 1 within a few standard errors at every width
+    assert np.all(np.abs(noise.mse - (noise.dims + 1)) < 5 * noise.se)

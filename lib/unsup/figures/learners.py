@@ -40,17 +40,19 @@ def parallel_run(method: str, copies: int, transfer_size: int = 0, by_label: boo
                      f"got {method!r}")
 
 
-@lru_cache(maxsize=1)
-def copies_grid() -> dict[str, np.ndarray]:
-    """Final mean test accuracy over the grid COPIES x TRANSFER_SIZES (shards by label):
-    ``"distillation"`` has shape (len(COPIES), len(TRANSFER_SIZES)); ``"weight sharing"``
-    and ``"isolated"`` have shape (len(COPIES),)."""
+@lru_cache(maxsize=None)
+def copies_grid(seed: int = 0) -> dict[str, np.ndarray]:
+    """Final mean test accuracy over the grid COPIES x TRANSFER_SIZES (shards by label), for
+    the runs of :func:`parallel_run` with ``seed``: ``"distillation"`` has shape
+    (len(COPIES), len(TRANSFER_SIZES)); ``"weight sharing"`` and ``"isolated"`` have shape
+    (len(COPIES),)."""
     return {
-        "distillation": np.array([[parallel_run("distillation", k, t).final_accuracy
+        "distillation": np.array([[parallel_run("distillation", k, t, seed=seed).final_accuracy
                                    for t in TRANSFER_SIZES] for k in COPIES]),
-        "weight sharing": np.array([parallel_run("weight sharing", k).final_accuracy
+        "weight sharing": np.array([parallel_run("weight sharing", k, seed=seed).final_accuracy
                                     for k in COPIES]),
-        "isolated": np.array([parallel_run("isolated", k).final_accuracy for k in COPIES]),
+        "isolated": np.array([parallel_run("isolated", k, seed=seed).final_accuracy
+                              for k in COPIES]),
     }
 
 
