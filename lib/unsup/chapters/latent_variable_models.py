@@ -27,7 +27,6 @@ import numpy as np
 import torch
 from numpy.typing import NDArray
 from scipy.linalg import subspace_angles
-from scipy.stats import norm
 
 from .. import generative as gen
 from .. import vae
@@ -37,17 +36,20 @@ from ..sprites import digits
 
 __all__ = [
     "AR_EPOCHS",
-    "IW_SAMPLES",
     "INFONCE_BATCH_SIZES",
+    "IW_SAMPLES",
     "autoregressive",
     "autoregressive_run",
     "blur",
     "blur_run",
+    "flow_1d_samples",
     "flow_samples",
     "gan",
     "gan_runs",
+    "greyness",
     "infonce",
     "infonce_run",
+    "iw_group_estimates",
     "linear_autoencoder",
     "linear_autoencoder_run",
     "quadratic_estimators",
@@ -118,14 +120,19 @@ class LinearAutoencoderRun:
 
 
 @lru_cache(maxsize=8)
-def linear_autoencoder_run(seed: int, rank: int = 5, steps: int = 1500,
-                           lr: float = 0.03) -> LinearAutoencoderRun:
-    """Train ``E, D`` by full-batch Adam from a random start (``seed``) and diagonalize ``C``."""
+def linear_autoencoder_run(seed: int, rank: int = 5, steps: int = 1500, lr: float = 0.05,
+                           lr_final: float = 1e-4) -> LinearAutoencoderRun:
+    """Train ``E, D`` by full-batch Adam from a random start (``seed``) and diagonalize ``C``.
+
+    The learning rate decays from ``lr`` to ``lr_final``: at the old constant rate 0.03 the
+    last step's distance from PCA depended on the start (largest principal angle 0.0004
+    degrees for seed 0 but 0.12 for seed 1, beyond the claims' tolerances).
+    """
     grey = digits(binarize=False)
     centred = (grey.train - grey.train.mean(0)).astype(np.float64)
     with torch_seeded(seed):
         enc, dec, losses = gen.train_linear_autoencoder(centred, rank, steps=steps, lr=lr,
-                                                        seed=seed)
+                                                        seed=seed, lr_final=lr_final)
     cov = centred.T @ centred / len(centred)
     eigvals, eigvecs = np.linalg.eigh(cov)
     eigvals, eigvecs = eigvals[::-1], eigvecs[:, ::-1]
@@ -156,6 +163,7 @@ def linear_autoencoder(seed: int) -> dict[str, float]:
 # --- the digits VAE -----------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8)
 def trained_vae(seed: int) -> tuple[vae.VAE, vae.History]:
     """The chapter's 2-D digits VAE (:data:`unsup.figures.vae.DIGITS_VAE`) trained with ``seed``."""
     return digits_vae(**{**DIGITS_VAE, "seed": int(seed)})
@@ -169,14 +177,36 @@ class VAEBoundsRun:
     iw: dict[int, NDArray]
 
 
+def iw_group_estimates(log_w: torch.Tensor, ks: tuple[int, ...]) -> dict[int, NDArray]:
+    r"""Estimates of :math:`\mathcal L_K` per example from ``N`` log weights ``(N, n)``.
+
+    For each ``K`` (dividing ``N``) the weights are split into ``N / K`` disjoint groups of
+    ``K``; each group gives :math:`\log \frac1K \sum_k w_k`, and the groups are averaged. Every
+    group is an independent draw of the K-sample estimate, so the average estimates
+    :math:`\mathcal L_K` with ``N / K`` times less variance than one group does.
+    """
+    n_total = log_w.shape[0]
+    out = {}
+    for k in ks:
+        if not 1 <= k <= n_total or n_total % k:
+            raise ValueError(f"every K must divide the number of weights {n_total}, got {k}")
+        groups = log_w.double().reshape(n_total // k, k, -1)
+        out[k] = (torch.logsumexp(groups, 1) - math.log(k)).mean(0).numpy()
+    return out
+
+
 @lru_cache(maxsize=8)
 def vae_bounds_run(seed: int) -> VAEBoundsRun:
-    """ELBO and IW estimates of the test digits under the VAE trained with ``seed``."""
+    """ELBO and IW estimates of the test digits under the VAE trained with ``seed``.
+
+    The IW estimates for every K come from the same ``max(IW_SAMPLES)`` weights per digit,
+    grouped by :func:`iw_group_estimates`.
+    """
     model, _ = trained_vae(seed)
     x_test = digits().test
     elbo = vae.elbo(model, x_test, n_samples=64, seed=sub_seed(seed, 1))
-    iw = {k: vae.iw_log_likelihood(model, x_test, k, seed=sub_seed(seed, 2)) for k in IW_SAMPLES}
-    return VAEBoundsRun(elbo, iw)
+    log_w = vae.log_weights(model, x_test, max(IW_SAMPLES), seed=sub_seed(seed, 2))
+    return VAEBoundsRun(elbo, iw_group_estimates(log_w, IW_SAMPLES))
 
 
 def vae_bounds(seed: int) -> dict[str, float]:
@@ -260,24 +290,23 @@ def vae_quadrature(seed: int) -> dict[str, float]:
 
 
 @lru_cache(maxsize=8)
-def quadratic_estimators_run(seed: int, n_draws: int = 20000, c: float = 3.0, mu: float = 1.0,
+def quadratic_estimators_run(seed: int, n_draws: int = 1_000_000, c: float = 3.0, mu: float = 1.0,
                              sd: float = 0.5) -> tuple[NDArray, NDArray]:
     r"""Reparametrization and score-function samples of :math:`\nabla_\mu \mathbb E (z - c)^2`."""
     return gen.gradient_estimators(lambda z: ((z - c) ** 2).sum(-1), mu, sd, n_draws,
                                    seed=sub_seed(seed, 4))
 
 
-def quadratic_estimators(seed: int, c: float = 3.0, mu: float = 1.0) -> dict[str, float]:
-    r"""Both estimators on the quadratic, where the gradient is :math:`2(\mu - c)` exactly.
+def quadratic_estimators(seed: int) -> dict[str, float]:
+    """Both estimators on the quadratic (10^6 draws), where the gradient is 2(mu - c) = -4.
 
-    - ``reparam_z`` / ``score_z``: (sample mean - 2(mu - c)) in standard errors of the mean;
+    - ``reparam_mean`` / ``score_mean``: the sample means of the two estimators;
     - ``variance_ratio``: variance of the score-function samples / reparametrization ones.
     """
     rep, score = quadratic_estimators_run(seed)
-    truth = 2 * (mu - c)
     return {
-        "reparam_z": z_score(rep[:, 0] - truth),
-        "score_z": z_score(score[:, 0] - truth),
+        "reparam_mean": float(rep.mean()),
+        "score_mean": float(score.mean()),
         "variance_ratio": float(score.var() / rep.var()),
     }
 
@@ -290,7 +319,7 @@ def vae_gradients_run(seed: int, n_draws: int = 20000) -> tuple[NDArray, NDArray
     x_one = torch.as_tensor(digits().test[:1])
     with torch.no_grad():
         mu, logvar = (t.double().numpy()[0] for t in model.encode(x_one))
-    decoder_loglik = lambda z: model.log_px_given_z(x_one, z.float()).double()  # noqa: E731
+    decoder_loglik = lambda z: model.log_px_given_z(x_one, z.float()).double()
     return gen.gradient_estimators(decoder_loglik, mu, np.exp(0.5 * logvar), n_draws,
                                    seed=sub_seed(seed, 5))
 
@@ -421,27 +450,26 @@ def autoregressive(seed: int) -> dict[str, float]:
 # --- flows --------------------------------------------------------------------------------
 
 
-def flow_samples(seed: int, n: int = 200_000, a: float = 0.7, b: float = 0.4) -> dict[str, float]:
+def flow_samples(seed: int, n: int = 2_000_000, a: float = 0.7, b: float = 0.4) -> dict[str, float]:
     r"""Samples of :math:`x = \sinh(au + b)` and the coupling flow's log-determinant.
 
-    - ``below_one_z``: (fraction of samples <= 1 - :math:`\Phi(f^{-1}(1))`) in binomial
-      standard errors :math:`\sqrt{p(1-p)/n}`;
+    - ``below_one_rate``: the fraction of the ``n`` samples at or below x = 1 (to compare
+      with :math:`P(f(u) \le 1) = \Phi(f^{-1}(1))`);
     - ``max_logdet_error``: max |autograd log|det J| - sum of log-scales| at 200 random points.
     """
     samples = flow_1d_samples(seed, n, a, b)
-    p = float(norm.cdf((np.arcsinh(1.0) - b) / a))
     u = torch.randn(200, 2, dtype=torch.float64,
                     generator=torch.Generator().manual_seed(sub_seed(seed, 6)))
     jac = torch.stack([torch.autograd.functional.jacobian(lambda v: gen.coupling_flow(v)[0], v)
                        for v in u])
     _, log_det = gen.coupling_flow(u)
     return {
-        "below_one_z": float((np.mean(samples <= 1.0) - p) / math.sqrt(p * (1 - p) / n)),
+        "below_one_rate": float(np.mean(samples <= 1.0)),
         "max_logdet_error": float((log_det - torch.linalg.slogdet(jac)[1]).abs().max()),
     }
 
 
-def flow_1d_samples(seed: int, n: int = 200_000, a: float = 0.7, b: float = 0.4) -> NDArray:
+def flow_1d_samples(seed: int, n: int = 2_000_000, a: float = 0.7, b: float = 0.4) -> NDArray:
     r"""``n`` samples of :math:`\sinh(au + b)`, :math:`u \sim \mathcal N(0, 1)`."""
     return np.sinh(a * np.random.default_rng(sub_seed(seed, 25)).standard_normal(n) + b)
 
@@ -491,11 +519,17 @@ CRITICS: tuple[str, ...] = ("linear", "quadratic", "lipschitz")
 
 
 @lru_cache(maxsize=8)
-def gan_runs(seed: int, steps: int = 400,
-             n_real: int = 4000) -> dict[str, tuple[float, float, list[float]]]:
-    """Data N(2, 0.5^2) and a generator trained against each critic class (``seed``)."""
+def gan_runs(seed: int, steps: int = 400, n_real: int = 4000, lr: float = 0.05,
+             lr_final: float = 0.002) -> dict[str, tuple[float, float, list[float]]]:
+    """Data N(2, 0.5^2) and a generator trained against each critic class (``seed``).
+
+    The learning rate decays from ``lr`` to ``lr_final``: with fresh fake samples at every
+    step, Adam's steps stay of size about ``lr`` near the optimum, and at the old constant
+    0.05 the final spread wandered over seeds (0.42 to 0.50 for the quadratic critic).
+    """
     real = np.random.default_rng(sub_seed(seed, 31)).normal(2.0, 0.5, n_real)
-    return {name: gen.ipm_gan(real, name, steps=steps, seed=sub_seed(seed, 7))
+    return {name: gen.ipm_gan(real, name, steps=steps, lr=lr, seed=sub_seed(seed, 7),
+                              lr_final=lr_final)
             for name in CRITICS}
 
 
