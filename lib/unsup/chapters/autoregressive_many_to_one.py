@@ -43,16 +43,16 @@ __all__ = [
     "HIDDEN",
     "LR",
     "MODELS_PER_GROUP",
+    "NLL_GAP_MAX",
     "N_HELD_OUT",
     "N_SAMPLES",
     "N_TRAIN",
-    "NLL_GAP_MAX",
     "OOD_PROMPTS",
     "P_IN_MIN",
-    "Q",
     "STEPS",
     "GRUStack",
     "GroupRun",
+    "Q",
     "distinct_counts",
     "greedy_completion",
     "group_run",
@@ -149,9 +149,18 @@ class GRUStack(nn.Module):
         if len(widths) != 1:
             raise ValueError(f"models must share one width, got {sorted(widths)}")
         self.hidden = widths.pop()
-        for name, path in _PARAMETERS:
-            stacked = torch.stack([m.get_parameter(path).detach().clone() for m in models])
-            setattr(self, name, nn.Parameter(stacked))
+
+        def stack(path: str) -> nn.Parameter:
+            return nn.Parameter(torch.stack([m.get_parameter(path).detach().clone()
+                                             for m in models]))
+
+        self.embed = stack("embed.weight")
+        self.w_ih = stack("gru.weight_ih_l0")
+        self.w_hh = stack("gru.weight_hh_l0")
+        self.b_ih = stack("gru.bias_ih_l0")
+        self.b_hh = stack("gru.bias_hh_l0")
+        self.out_w = stack("out.weight")
+        self.out_b = stack("out.bias")
 
     def __len__(self) -> int:
         return self.embed.shape[0]
