@@ -325,3 +325,16 @@ def test_chapter_gradient_noise_small():
     np.testing.assert_allclose(noise.perturbation / noise.forward_checked, 1.0, rtol=1e-4)
     # 300 directions: the mean error is d + 1 within a few standard errors at every width
     assert np.all(np.abs(noise.mse - (noise.dims + 1)) < 5 * noise.se)
+
+
+def test_chapter_crossing_interpolates_on_a_log_scale():
+    from unsup.chapters import digital_analogue_learners as ch
+
+    rho = 0.9
+    curve = rho ** np.arange(60.0)
+    # an exact geometric curve crosses where rho**t = target, between whole steps
+    assert ch.crossing(curve, 0.1) == pytest.approx(np.log(0.1) / np.log(rho))
+    assert ch.crossing(curve, 1.0) == 0.0
+    assert ch.crossing(curve[:5], 0.1) == np.inf
+    with pytest.raises(ValueError, match="positive"):
+        ch.crossing(np.array([1.0, 0.0]), 0.1)

@@ -17,6 +17,7 @@ a spread is measured over; seed 0, the one the chapter shows, is the library's s
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -48,6 +49,7 @@ __all__ = [
     "averaged_accuracy",
     "chi2_bound",
     "copies_grid_claims",
+    "crossing",
     "gradient_noise",
     "gradient_noise_claims",
     "linear_rates",
@@ -312,6 +314,22 @@ def gradient_noise_claims(seed: int) -> dict[str, float]:
 # --- forward-only learning on whitened linear regression ----------------------------------
 
 
+def crossing(curve: NDArray[np.float64], target: float) -> float:
+    """The time at which a positive, decreasing-on-average ``curve`` (one value per step) first
+    reaches ``target``, interpolating ``log curve`` linearly between the two steps around the
+    crossing; ``inf`` if it never does. Unlike a whole number of steps, this has no rounding
+    error of up to one step (7% of the 15 steps the smallest linear model needs)."""
+    curve = np.asarray(curve, dtype=float)
+    if not target > 0 or np.any(curve <= 0):
+        raise ValueError("curve and target must be positive")
+    t = ln.steps_to_reach(curve, target)
+    if math.isinf(t) or t == 0:
+        return t
+    i = int(t)
+    before, after = np.log(curve[i - 1]), np.log(curve[i])
+    return float(i - 1 + (before - np.log(target)) / (before - after))
+
+
 @dataclass(frozen=True)
 class LinearRates:
     """Forward-gradient descent on :func:`unsup.learners.linear_task` for each size ``d`` (a
@@ -327,12 +345,13 @@ class LinearRates:
         return np.array(list(self.excess), dtype=float)
 
     def steps_to_tenth(self) -> NDArray[np.float64]:
-        """Measured steps until the mean excess first falls to 10% of its initial value."""
-        return np.array([ln.steps_to_reach(e, 0.1) for e in self.excess.values()])
+        """Measured steps until the mean excess falls to 10% of its initial value, interpolated
+        between steps (:func:`crossing`)."""
+        return np.array([crossing(e, 0.1) for e in self.excess.values()])
 
     def exact_steps_to_tenth(self) -> NDArray[np.float64]:
-        """The exact expectation's steps, ``ceil(ln 0.1 / ln rho)``."""
-        return np.array([np.ceil(np.log(0.1) / np.log(r)) for r in self.rho.values()])
+        """The same for the exact expectation ``rho ** t``: ``ln 0.1 / ln rho``."""
+        return np.array([np.log(0.1) / np.log(r) for r in self.rho.values()])
 
     def after(self, steps: int) -> NDArray[np.float64]:
         """Measured mean excess (over the initial one) after ``steps`` steps, per size."""
@@ -368,19 +387,21 @@ def linear_rates_claims(seed: int) -> dict[str, float]:
     """The measured quantities of the claims on forward-only learning of linear models.
 
     ``backprop_left``: the largest fraction of the excess loss one backprop step leaves;
-    ``steps_deviation``: the largest ``|measured / exact - 1|`` of the steps to 10% excess;
-    ``after_100_smallest_increase``: the smallest increase of the excess left after 100
-    steps from one size to the next; ``after_100_deviation``: the largest
-    ``|measured / exact - 1|`` of that excess for d >= 17; ``steps_slope``: the log-log slope
-    of the measured steps to 10% against d + 2."""
+    ``steps_deviation``: the largest ``|measured / exact - 1|`` of the (interpolated) steps to
+    10% excess; ``after_100_smallest_increase``: the smallest increase of the excess left
+    after 100 steps from one size to the next; ``after_100_deviation``: the largest
+    ``|measured / exact - 1|`` of that excess for d >= 65 (for smaller d the mean of
+    ``LINEAR_RUNS`` runs is dominated by a tail of slow runs it rarely samples);
+    ``steps_slope``: the log-log slope of the measured steps to 10% against d + 2."""
     lin = linear_rates(seed)
     measured, exact = lin.steps_to_tenth(), lin.exact_steps_to_tenth()
     after, exact_after = lin.after(100), lin.exact_after(100)
+    large = lin.sizes >= 65
     return {
         "backprop_left": max(abs(v) for v in lin.backprop_after_one.values()),
         "steps_deviation": float(np.abs(measured / exact - 1).max()),
         "after_100_smallest_increase": float(np.diff(after).min()),
-        "after_100_deviation": float(np.abs(after[1:] / exact_after[1:] - 1).max()),
+        "after_100_deviation": float(np.abs(after[large] / exact_after[large] - 1).max()),
         "steps_slope": ln.loglog_slope(lin.sizes + 2.0, measured),
     }
 
