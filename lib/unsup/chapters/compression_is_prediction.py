@@ -19,13 +19,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import torch
 from numpy.typing import NDArray
 from scipy.stats import binom, spearmanr
 
 from ..bounds import uniform_convergence_bound
-from ..compression import ContextModel, code_length_bits, compressor_predictor, decode, encode
-from ..compression import documentation_text, neural, ngram
+from ..compression import (
+    ContextModel,
+    code_length_bits,
+    compressor_predictor,
+    decode,
+    documentation_text,
+    encode,
+    neural,
+    ngram,
+)
 from ..compression.uniform import max_gaps
 from ..figures.compression import JOINT_COMPRESSORS, MIX_LEVELS, joint_gap_curves
 from ..seeds import torch_seeded
@@ -41,12 +48,12 @@ __all__ = [
     "joint_gap_claims",
     "kraft_claims",
     "kraft_sums",
+    "kraft_table",
     "masked_claims",
     "masked_entropies",
     "model_sample",
     "neural_claims",
     "neural_codes",
-    "kraft_table",
     "random_joints",
     "sample_from_compressor",
     "sample_from_model",

@@ -15,7 +15,6 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-
 CHUNK = 100_000
 """Training sets simulated at once by :func:`max_gaps` (fewer repeats: a single draw)."""
 
