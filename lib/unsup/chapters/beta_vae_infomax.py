@@ -18,7 +18,7 @@ seeds 0 to 4, so the spread it stores is the spread of exactly what the chapter 
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,7 +45,7 @@ SPLIT_MC_SEED = 3
 """Seed of those draws (independent of the training seed)."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def beta1_info_terms(seed: int = 0) -> vae.InfoTerms:
     r""":math:`I(X;Z)`, :math:`\mathrm{KL}(q(z)\Vert p(z))` (with standard errors) and
     :math:`\mathbb E_x \mathrm{KL}(q(z|x)\Vert p(z))` of the sweep's :math:`\beta = 1` model

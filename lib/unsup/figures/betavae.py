@@ -10,7 +10,7 @@ for any seed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import torch
@@ -26,7 +26,7 @@ BETAS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 SWEEP = {"latent_dim": 6, "hidden": (64,), "epochs": 30, "batch_size": 32, "lr": 3e-3, "seed": 0}
 
 
-@lru_cache(maxsize=None)
+@cache
 def sprites_betavae(beta: float, latent_dim: int = 6, hidden: tuple[int, ...] = (64,),
                     epochs: int = 30, batch_size: int = 32, lr: float = 3e-3,
                     seed: int = 0) -> tuple[vae.VAE, vae.History]:
@@ -57,7 +57,7 @@ class SweepPoint:
     mi_matrix: np.ndarray  # I(z_j; v_k), latent j by factor k
 
 
-@lru_cache(maxsize=None)
+@cache
 def measure(beta: float, seed: int = 0) -> SweepPoint:
     """Reconstruction and KL (16-sample ELBO terms), I(X; Z), KL(q(z) || p(z)) and MIG.
 
@@ -77,13 +77,13 @@ def measure(beta: float, seed: int = 0) -> SweepPoint:
                       vae.mutual_information_matrix(mu, data.factors))
 
 
-@lru_cache(maxsize=None)
+@cache
 def sweep_points(seed: int = 0) -> dict[float, SweepPoint]:
     """Measurements of every model of the sweep for one seed (trains them on first use)."""
     return {beta: measure(beta, seed) for beta in BETAS}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _reference_code(beta: float) -> np.ndarray:
     """The encoder mean of a mid-sized square in the middle of the canvas."""
     model, _ = sprites_betavae(beta, **SWEEP)

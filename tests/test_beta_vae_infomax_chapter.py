@@ -1,4 +1,4 @@
-"""The chapter module of 'beta-VAE as InfoMax': the quantities its claims are about.
+"""unsup.chapters.beta_vae_infomax, the quantities the claims of its chapter are about.
 
 These tests use made-up sweep tables (no training); tests/seeds/test_beta_vae_infomax.py runs
 the real experiments over seeds.
