@@ -148,6 +148,37 @@ def test_training_and_sampling_are_deterministic():
     assert dif.denoising_loss(m1, x, sch, seed=1) == dif.denoising_loss(m2, x, sch, seed=1)
 
 
+@pytest.mark.parametrize("fused", [False, True])
+def test_training_a_family_in_one_loop_equals_separate_runs(fused):
+    x = dif.RING.sample(256, seed=0)
+    sch = dif.linear_schedule(10)
+    family = dif.train_ddpm_family(x, sch, widths=(2, 8, 16), steps=30, batch_size=64, seed=3,
+                                   progress=False, fused=fused)
+    assert len(family) == 3
+    for width, (model, losses) in zip((2, 8, 16), family):
+        alone, alone_losses = dif.train_ddpm(x, sch, width=width, steps=30, batch_size=64,
+                                             seed=3, progress=False, fused=fused)
+        assert losses == alone_losses
+        for p, q in zip(model.parameters(), alone.parameters()):
+            assert torch.equal(p, q)
+        assert not model.training
+
+
+def test_fused_adam_trains_like_the_default():
+    x = dif.RING.sample(256, seed=0)
+    sch = dif.linear_schedule(10)
+    _, plain = dif.train_ddpm(x, sch, width=8, steps=50, batch_size=64, progress=False)
+    _, fused = dif.train_ddpm(x, sch, width=8, steps=50, batch_size=64, progress=False, fused=True)
+    assert np.allclose(plain, fused, rtol=1e-4)
+
+
+def test_family_validation():
+    with pytest.raises(ValueError, match="widths must not be empty"):
+        dif.train_ddpm_family(np.zeros((4, 2)), widths=(), progress=False)
+    with pytest.raises(ValueError, match="steps must be a positive"):
+        dif.train_ddpm_family(np.zeros((4, 2)), steps=0, progress=False)
+
+
 # --- the autoregressive model ---------------------------------------------------------------
 
 

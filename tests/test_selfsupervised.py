@@ -64,6 +64,23 @@ def test_classifier_fits_separable_data_and_budget_curve_shapes():
     assert curve["probe"][1].min() == 1.0
 
 
+def test_budget_curve_seeds_the_label_draws_and_the_initial_weights_separately():
+    rng = np.random.default_rng(1)
+    y = np.repeat(np.arange(10), 6)
+    x = (np.eye(10)[y] + 0.8 * rng.standard_normal((60, 10))).astype(np.float32)
+    pix = rng.random((60, 64)).astype(np.float32)
+
+    def curve(**kw):
+        return ss.label_budget_curve(x, pix, y, x, pix, y, (10,), repeats=2, **kw)
+
+    base = curve()
+    assert all(np.array_equal(base[k], curve(seed=0, init_seed=0)[k]) for k in base)
+    assert not np.array_equal(base["scratch"], curve(init_seed=1)["scratch"])
+    assert not np.array_equal(base["scratch"], curve(seed=1)["scratch"])
+    fused = curve(fused=True)
+    assert np.allclose(fused["probe"], base["probe"], atol=0.05)
+
+
 def test_power_law_fit_recovers_known_parameters_with_honest_errors():
     n = np.geomspace(50, 20_000, 8)
     truth = ss.power_law(n, 30.0, 0.6, 0.25)

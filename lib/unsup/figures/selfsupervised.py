@@ -2,7 +2,11 @@
 generation, scale'.
 
 Each experiment is computed once per process and cached; the cache ignores ``progress``, so
-the notebook (which shows progress bars) and the explorers share one run.
+the notebook (which shows progress bars), the explorers and the chapter's measurements
+(:mod:`unsup.chapters.self_supervised_learning`) share one run. Every experiment takes a
+``seed`` (0 is the one the chapter shows): it seeds the training, the initial weights and
+every random draw of the samples, so that the multi-seed tests can measure the spread of
+each claim over seeds.
 """
 
 from __future__ import annotations
@@ -18,11 +22,10 @@ from torch import nn
 
 from .. import diffusion as dif
 from .. import vae as vae_lib
-from .._threads import single_thread
 from ..divergences import mmd
 from ..interactive import Choice, Slider, explorer
 from ..plotting import PALETTE, label, new_figure
-from ..progress import tqdm
+from ..seeds import torch_seeded
 from ..selfsupervised import (
     InterpolationStudy,
     encoder,
@@ -36,6 +39,8 @@ from ..selfsupervised import (
 from ..sprites import digits
 
 BUDGETS = (10, 50, 200, 1438)
+#: Images per batch of the contrastive training (the InfoNCE loss's candidates per view).
+CONTRASTIVE_BATCH = 256
 #: Widths of the denoisers of the scale experiment; the largest is the chapter's DDPM.
 WIDTHS = (2, 4, 8, 16, 32, 64, 128)
 N_TRAIN, N_TEST = 5000, 2000
@@ -50,8 +55,10 @@ TICKS = (-3, 0, 3)
 
 def cached(fn):
     """Cache ``fn`` by its arguments other than ``progress`` (defaults filled in), and run it
-    on one torch thread: the models are tiny, so one thread is fastest, and the results are
-    then the same whichever process computes them first (a notebook, an explorer, a test)."""
+    inside :func:`unsup.seeds.torch_seeded` with its ``seed`` argument (0 if it has none): one
+    torch thread (the models are tiny, so one thread is fastest), deterministic algorithms and
+    a seeded global generator, all restored afterwards, so the results are the same whichever
+    process computes them first (a notebook, an explorer, a test) and whatever ran before."""
     signature = inspect.signature(fn)
     store: dict = {}
 
@@ -61,7 +68,7 @@ def cached(fn):
         bound.apply_defaults()
         key = tuple((k, v) for k, v in bound.arguments.items() if k != "progress")
         if key not in store:
-            with single_thread():
+            with torch_seeded(int(bound.arguments.get("seed", 0))):
                 store[key] = fn(*args, **kwargs)
         return store[key]
 
@@ -82,14 +89,18 @@ class LabelBudgetResult:
 
 
 @cached
-def label_budget_experiment(repeats: int = 3, progress: bool = False) -> LabelBudgetResult:
+def label_budget_experiment(repeats: int = 3, seed: int = 0,
+                            progress: bool = False) -> LabelBudgetResult:
     """Train the contrastive encoder on the digits' training images (no labels), then probe it
-    and train networks from scratch with 10, 50, 200 and all 1438 labels."""
+    and train networks from scratch with 10, 50, 200 and all 1438 labels (``repeats`` label
+    draws each). ``seed`` seeds the encoder's training, the label draws and the classifiers'
+    initial weights."""
     data = digits(binarize=False)
-    model, losses = train_contrastive(data.train, epochs=40, seed=0, progress=progress)
+    model, losses = train_contrastive(data.train, epochs=40, batch_size=CONTRASTIVE_BATCH,
+                                      seed=seed, progress=progress)
     curve = label_budget_curve(features(model, data.train), data.train, data.train_labels,
                                features(model, data.test), data.test, data.test_labels,
-                               BUDGETS, repeats=repeats, seed=0)
+                               BUDGETS, repeats=repeats, seed=seed, init_seed=seed, fused=True)
     return LabelBudgetResult(losses, curve["probe"], curve["scratch"])
 
 
@@ -168,29 +179,32 @@ class DiffusionFamily:
 
 
 @cached
-def diffusion_family(steps: int = 2000, progress: bool = False) -> DiffusionFamily:
+def diffusion_family(steps: int = 2000, seed: int = 0, progress: bool = False) -> DiffusionFamily:
     """Train a denoiser of each width (Adam, 2000 steps of 512 points, learning rate 5e-3
-    decaying along a cosine, seed 0), evaluate it on held-out data and sample 2000 points."""
+    decaying along a cosine; all widths in one loop, :func:`unsup.diffusion.train_ddpm_family`),
+    evaluate it on held-out data and sample 2000 points. ``seed``
+    seeds the training (initial weights, minibatches, noise), the held-out loss's noise draws
+    (the same for every width and for the exact denoiser) and the sampler (seed + 5)."""
     data = ring_data()
     sch = data.schedule
     n_params, curves, heldout, trajs, mmds, on_mode = [], [], [], [], [], []
-    for width in tqdm(WIDTHS, desc="DDPM widths", disable=not progress):
-        model, losses = dif.train_ddpm(data.train, sch, width=width, steps=steps, lr=5e-3,
-                                       batch_size=512, seed=0, progress=progress)
-        traj = dif.sample_ddpm(model, N_TEST, sch, seed=5)
+    trained = dif.train_ddpm_family(data.train, sch, widths=WIDTHS, steps=steps, lr=5e-3,
+                                    batch_size=512, seed=seed, progress=progress, fused=True)
+    for model, losses in trained:
+        traj = dif.sample_ddpm(model, N_TEST, sch, seed=seed + 5)
         n_params.append(dif.n_parameters(model))
         curves.append(losses)
-        heldout.append(dif.denoising_loss(model, data.test, sch, draws=16, seed=0))
+        heldout.append(dif.denoising_loss(model, data.test, sch, draws=16, seed=seed))
         trajs.append(traj)
         mmds.append(mmd(traj[0], data.test, BANDWIDTH))
         on_mode.append(on_mode_fraction(traj[0]))
     exact = dif.RingDenoiser(dif.RING, sch)
-    exact_samples = dif.sample_ddpm(exact, N_TEST, sch, seed=5)[0]
+    exact_samples = dif.sample_ddpm(exact, N_TEST, sch, seed=seed + 5)[0]
     return DiffusionFamily(
         widths=WIDTHS, n_params=np.array(n_params), train_losses=curves,
         heldout=np.array(heldout), trajectories=np.stack(trajs), mmd=np.array(mmds),
         on_mode=np.array(on_mode),
-        bayes_loss=dif.denoising_loss(exact, data.test, sch, draws=16, seed=0),
+        bayes_loss=dif.denoising_loss(exact, data.test, sch, draws=16, seed=seed),
         exact_samples=exact_samples, exact_mmd=mmd(exact_samples, data.test, BANDWIDTH))
 
 
@@ -210,20 +224,25 @@ class GenerativeComparison:
 
 
 @cached
-def generative_comparison(progress: bool = False) -> GenerativeComparison:
+def generative_comparison(seed: int = 0, progress: bool = False) -> GenerativeComparison:
+    """The widest denoiser of :func:`diffusion_family` (same ``seed``), the autoregressive
+    model (full-batch Adam, 400 steps, initial weights seeded by ``seed``) and a Gaussian
+    fitted to the training data: 2000 samples of each (sampler seed ``seed + 5``), their MMD²
+    to the held-out data, the noise floor of that MMD² (three pairs of fresh samples of the
+    true distribution, drawn with seeds from ``seed``) and held-out log-likelihoods."""
     data = ring_data()
-    family = diffusion_family(progress=progress)
+    family = diffusion_family(seed=seed, progress=progress)
     ar, ar_losses = dif.train_binned_ar(data.train, bins=AR_BINS, low=AR_LOW, high=AR_HIGH,
-                                        width=32, depth=2, steps=400, lr=1e-2, seed=0,
+                                        width=32, depth=2, steps=400, lr=1e-2, seed=seed,
                                         progress=progress)
     mean, cov = dif.fit_gaussian(data.train)
-    gaussian = np.random.default_rng(5).multivariate_normal(mean, cov, N_TEST)
-    samples = {"DDPM": family.trajectories[-1, 0], "autoregressive": ar.sample(N_TEST, seed=5),
-               "Gaussian": gaussian}
+    gaussian = np.random.default_rng(seed + 5).multivariate_normal(mean, cov, N_TEST)
+    samples = {"DDPM": family.trajectories[-1, 0],
+               "autoregressive": ar.sample(N_TEST, seed=seed + 5), "Gaussian": gaussian}
     scores = {name: mmd(s, data.test, BANDWIDTH) for name, s in samples.items()}
     scores["DDPM, exact denoiser"] = family.exact_mmd
-    floor_draws = np.array([mmd(dif.RING.sample(N_TEST, seed=10 + 2 * k),
-                                dif.RING.sample(N_TEST, seed=11 + 2 * k), BANDWIDTH)
+    floor_draws = np.array([mmd(dif.RING.sample(N_TEST, seed=10 + 2 * k + 100 * seed),
+                                dif.RING.sample(N_TEST, seed=11 + 2 * k + 100 * seed), BANDWIDTH)
                             for k in range(3)])
     loglik = {
         "true density": float(dif.RING.logpdf(data.test).mean()),
@@ -285,6 +304,8 @@ def diffusion_steps(t: int, width: str) -> Figure:
 
 #: Class pairs shown as image strips (first test image of each class).
 STRIP_CLASSES = ((0, 1), (3, 8), (4, 9), (2, 7))
+#: Random test pairs of different classes in the interpolation study.
+PAIRS = 1000
 
 
 @dataclass(frozen=True)
@@ -300,15 +321,16 @@ class InterpolationResult:
 
 
 @cached
-def interpolation_experiment(pairs: int = 200, steps: int = 9,
+def interpolation_experiment(pairs: int = PAIRS, steps: int = 9, seed: int = 0,
                              progress: bool = False) -> InterpolationResult:
     """A VAE with an 8-D latent space (Gaussian decoder of scale 0.2 on the grey levels, one
     hidden layer of 128, 30 epochs) and an MLP classifier on pixels trained on all training
-    labels."""
+    labels; ``pairs`` random test pairs of different classes. ``seed`` seeds the VAE's
+    training, the classifier's initial weights and the draw of the pairs."""
     data = digits(binarize=False)
     model, _ = vae_lib.train_vae(data.train, latent_dim=8, hidden=(128,), likelihood="gaussian",
-                                 decoder_scale=0.2, epochs=30, seed=0, progress=progress)
-    torch.manual_seed(0)
+                                 decoder_scale=0.2, epochs=30, seed=seed, progress=progress)
+    torch.manual_seed(seed)
     clf = fit_classifier(nn.Sequential(encoder(), nn.ReLU(), nn.Linear(64, 10)),
                          data.train, data.train_labels)
 
@@ -325,7 +347,7 @@ def interpolation_experiment(pairs: int = 200, steps: int = 9,
         return float(np.mean(pred == data.test_labels))
 
     study = interpolation_study(encode, decode, clf, data.test, data.test_labels, data.train,
-                                pairs_of_different_classes(data.test_labels, pairs, seed=0),
+                                pairs_of_different_classes(data.test_labels, pairs, seed=seed),
                                 steps)
     first = {c: int(np.flatnonzero(data.test_labels == c)[0]) for c in range(10)}
     strips = interpolation_study(encode, decode, clf, data.test, data.test_labels, data.train,
