@@ -1,0 +1,1 @@
+"""Multi-seed tests (a package, so their names may repeat the unit tests' names)."""
