@@ -98,7 +98,7 @@ def random_table_complexity(seed: int, n_tables: int = N_RANDOM_TABLES) -> float
 
 def bias_claims(seed: int, n_samples: int = N_NETWORKS,
                 n_tables: int = N_RANDOM_TABLES) -> dict[str, float]:
-    """The simplicity bias of random ReLU networks on bit vectors, for one seed.
+    r"""The simplicity bias of random ReLU networks on bit vectors, for one seed.
 
     - ``constant_log10_excess``: :math:`\log_{10}` of the sampled probability of a constant
       function over the counting measure's :math:`2^{-128}` (orders of magnitude);

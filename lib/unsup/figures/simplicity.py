@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -28,7 +28,11 @@ class SimplicityRun:
     tables: np.ndarray
     functions: np.ndarray
     counts: np.ndarray
-    complexity: np.ndarray
+
+    @cached_property
+    def complexity(self) -> np.ndarray:
+        """LZ complexity of each distinct function, computed on first use (it is the slow part)."""
+        return np.array([lz_complexity(f) for f in self.functions])
 
 
 @lru_cache(maxsize=16)
@@ -43,8 +47,7 @@ def simplicity_run(encoding: str, architecture: str, bias: bool = True,
     x = binary_inputs(N_BITS) if encoding == "binary" else one_hot_inputs(N_POINTS)
     tables = random_network_functions(x, n_samples, ARCHITECTURES[architecture], bias, seed)
     functions, counts = function_counts(tables)
-    complexity = np.array([lz_complexity(f) for f in functions])
-    return SimplicityRun(tables, functions, counts, complexity)
+    return SimplicityRun(tables, functions, counts)
 
 
 @lru_cache(maxsize=1)
