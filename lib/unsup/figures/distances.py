@@ -16,7 +16,7 @@ from ..interactive import Choice, Slider, explorer
 from ..plotting import PALETTE, label, new_figure
 
 BANDWIDTHS = np.geomspace(1e-3, 3.0, 60)
-KDE_TRAIN_SEED, KDE_TEST_SEED, KDE_N_TRAIN, KDE_N_TEST = 1, 2, 40, 1000
+KDE_N_TRAIN, KDE_N_TEST = 40, 1000
 
 
 @explorer(
@@ -42,11 +42,21 @@ def gaussian_shift_scale(shift: float, scale: float) -> Figure:
     return fig
 
 
-@lru_cache(maxsize=1)
-def kde_experiment() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Seeded train and test draws from :data:`BIMODAL` and their NLL curves over BANDWIDTHS."""
-    train = BIMODAL.sample(KDE_N_TRAIN, KDE_TRAIN_SEED)
-    test = BIMODAL.sample(KDE_N_TEST, KDE_TEST_SEED)
+def kde_seeds(seed: int) -> tuple[int, int]:
+    """Seeds of the training and the test draw of experiment ``seed``: ``2 seed + 1`` and
+    ``2 seed + 2``, distinct for every seed (seed 0, the explorer's, draws with 1 and 2)."""
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
+    return 2 * seed + 1, 2 * seed + 2
+
+
+@lru_cache(maxsize=8)
+def kde_experiment(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Train (``KDE_N_TRAIN``) and test (``KDE_N_TEST``) draws from :data:`BIMODAL`, seeded by
+    :func:`kde_seeds`, and the KDE's average NLL on each over BANDWIDTHS (nats)."""
+    train_seed, test_seed = kde_seeds(seed)
+    train = BIMODAL.sample(KDE_N_TRAIN, train_seed)
+    test = BIMODAL.sample(KDE_N_TEST, test_seed)
     return train, test, kde_nll_curve(train, train, BANDWIDTHS), kde_nll_curve(train, test, BANDWIDTHS)
 
 
