@@ -55,12 +55,12 @@ __all__ = [
     "gaussian_coin",
     "gaussian_coin_claims",
     "miller_madow_bias",
-    "noisy_mean_gaps",
     "noisy_mean_claims",
+    "noisy_mean_gaps",
     "plugin_bias",
     "plugin_claims",
-    "sgld_information",
     "sgld_claims",
+    "sgld_information",
     "simulated_sgld_information",
     "standardized_deviation",
 ]
@@ -137,7 +137,9 @@ def noisy_mean_gaps(seed: int) -> Agreement:
         train, test = b.gaussian_mean_losses(n, 1.0, tau)
         gap, gap_se = b.simulate_gaussian_mean_gap(n, 1.0, tau, trials=MC_TRIALS,
                                                    seed=100 * seed + i)
-        exact.append(test - train), estimate.append(gap), se.append(gap_se)
+        exact.append(float(test - train))
+        estimate.append(gap)
+        se.append(gap_se)
     return Agreement(np.array(exact), np.array(estimate), np.array(se))
 
 
@@ -198,7 +200,8 @@ def sgld_information(seed: int) -> Agreement:
         std = b.sgld_noise_std(SGD_LR, SGD_STEPS, float(temperature))
         exact.append(b.cloud_js(train_cloud, test_cloud, std))
         info, info_se = simulated_sgld_information(float(temperature), seed=100 * seed + i)
-        estimate.append(info), se.append(info_se)
+        estimate.append(info)
+        se.append(info_se)
     return Agreement(np.array(exact), np.array(estimate), np.array(se))
 
 
