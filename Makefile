@@ -69,4 +69,4 @@ clean:
 ## that its rule holds for every seed with room to spare and that the spreads the chapters
 ## quote (lib/unsup/spreads/) are current; UNSUP_UPDATE_SPREADS=1 rewrites them
 test-seeds: setup
-	$(BIN)/python -m pytest -m seeds tests/seeds
+	$(BIN)/python -m pytest -m seeds -n auto --durations=0 tests/seeds
