@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,9 +192,31 @@ def load_spreads(chapter: str) -> dict[str, Spread]:
 
 
 def save_spreads(chapter: str, spreads: Mapping[str, Spread]) -> None:
-    """Store (merge) a chapter's spreads; keys not given keep their stored value."""
+    """Store (merge) a chapter's spreads; keys not given keep their stored value.
+
+    Safe when several test workers store spreads of one chapter at once: the merge runs
+    under an exclusive lock and the file is replaced atomically.
+    """
     path = _path(chapter)
-    stored = json.loads(path.read_text()) if path.exists() else {}
-    stored.update({k: s.to_record() for k, s in spreads.items()})
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(stored, indent=1, sort_keys=True) + "\n")
+    with _locked(path.with_suffix(".lock")):
+        stored = json.loads(path.read_text()) if path.exists() else {}
+        stored.update({k: s.to_record() for k, s in spreads.items()})
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(stored, indent=1, sort_keys=True) + "\n")
+        os.replace(partial, path)
+
+
+@contextlib.contextmanager
+def _locked(lock_path: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no concurrent writers to guard against
+        yield
+        return
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
