@@ -34,6 +34,7 @@ from .. import divergences as dv
 from .. import gibbs as g
 
 __all__ = [
+    "F_MEDIAN",
     "GRID",
     "MEDIAN_N",
     "MEDIAN_REPEATS",
@@ -44,7 +45,6 @@ __all__ = [
     "PB_SAMPLES",
     "STEP",
     "W_CALIBRATED",
-    "F_MEDIAN",
     "Coherence",
     "MaxPooling",
     "MedianStudy",
@@ -56,13 +56,15 @@ __all__ = [
     "conjugate",
     "conjugate_claims",
     "discretized_normal",
+    "limits",
     "limits_claims",
     "max_pooling",
     "max_pooling_claims",
-    "median_study",
     "median_claims",
+    "median_study",
     "pac_bayes",
     "pac_bayes_claims",
+    "pb_true_risk",
     "reverse_kl_update",
     "variational",
     "variational_claims",
@@ -475,7 +477,8 @@ def pac_bayes(seed: int) -> PacBayes:
         emp = g.loss_matrix(PB_THETA, x, clipped_absolute_loss).mean(axis=1)
 
         def bound_of(nu: NDArray, emp: NDArray = emp) -> float:
-            return b.catoni_bound(nu @ emp, dv.kl(nu, prior), PB_N, PB_LAMBDA, PB_DELTA)
+            return b.catoni_bound(float(nu @ emp), float(dv.kl(nu, prior)), PB_N, PB_LAMBDA,
+                                 PB_DELTA)
 
         gibbs = g.gibbs_posterior(PB_THETA, x, clipped_absolute_loss, PB_LAMBDA / PB_N, prior)
         value = bound_of(gibbs)
