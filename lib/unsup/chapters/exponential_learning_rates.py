@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 LOSS = sc.AngularLoss()
-"""The scale-invariant loss :math:`f(\phi) = \sin 3\phi + \tfrac12\cos 5\phi`."""
+r"""The scale-invariant loss :math:`f(\phi) = \sin 3\phi + \tfrac12\cos 5\phi`."""
 
 START: tuple[float, float] = (-0.7, 0.7)
 """The essay's starting point."""
