@@ -15,11 +15,21 @@ from ..plotting import PALETTE, label, new_figure
 MAX_TERMS = 200
 
 
+def _true_weights(rng: np.random.Generator, d: int) -> np.ndarray:
+    w = np.zeros(d)
+    w[:5] = 2 * rng.normal(size=5)
+    return w
+
+
+def ridge_truth(seed: int = 0, d: int = 20) -> np.ndarray:
+    """The true weights behind ``ridge_problem(seed, d)``: 5 nonzero, the rest 0."""
+    return _true_weights(np.random.default_rng(seed), d)
+
+
 def ridge_problem(seed: int = 0, d: int = 20, n: int = 40, n_val: int = 200) -> hg.PerFeatureRidge:
     """Sparse linear regression: 5 of the d features matter, noise standard deviation 0.5."""
     rng = np.random.default_rng(seed)
-    w = np.zeros(d)
-    w[:5] = 2 * rng.normal(size=5)
+    w = _true_weights(rng, d)
     x, x_val = rng.normal(size=(n, d)), rng.normal(size=(n_val, d))
     return hg.PerFeatureRidge(x, x @ w + 0.5 * rng.normal(size=n),
                               x_val, x_val @ w + 0.5 * rng.normal(size=n_val))
