@@ -35,7 +35,7 @@ def test_ridge(spreads):
 
 def test_distillation(spreads):
     s = spreads(CHAPTER, chapter.distillation)
-    assert_room(s["ift_error"], 0.0, atol=1e-8)
+    assert_room(s["distill_ift_error"], 0.0, atol=1e-8)
     assert_room(s["loss_ratio"], 1.0, relation="<")
     assert_room(s["gain_over_real"], 0.2, relation=">")
     assert_room(s["gap_to_all"], 0.05, relation="<")

@@ -257,7 +257,7 @@ def distillation_run(seed: int, steps: int = 300, lr: float = 0.05) -> DistillRu
 def distillation(seed: int) -> dict[str, float]:
     """Measured quantities of the distillation claims for one split of the digits.
 
-    ``ift_error``: largest difference between the gradient through the closed form and the
+    ``distill_ift_error``: largest difference between the gradient through the closed form and the
     IFT hypergradient, over the largest entry of the former; ``loss_ratio``: final over
     initial validation loss; ``gain_over_real``: test accuracy of the 10 distilled images
     minus that of the 10 real ones; ``gap_to_all``: test accuracy of a fit on all 600
@@ -265,7 +265,7 @@ def distillation(seed: int) -> dict[str, float]:
     """
     r = distillation_run(seed)
     return {
-        "ift_error": ((r.through_solve - r.by_ift).abs().max()
+        "distill_ift_error": ((r.through_solve - r.by_ift).abs().max()
                       / r.through_solve.abs().max()).item(),
         "loss_ratio": r.losses[-1] / r.losses[0],
         "gain_over_real": r.acc_distilled - r.acc_real,
