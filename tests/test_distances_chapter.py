@@ -67,12 +67,6 @@ def test_exact_standard_errors_match_the_samples() -> None:
     assert loglik.std() / np.sqrt(ch.MLE_SAMPLES) == pytest.approx(ch.mle_loglik_se()[3, 2], rel=0.02)
 
 
-def test_se_tolerance_is_the_room_quantile() -> None:
-    k = ch.room_quantile(draws=50_000)
-    assert abs(k - ch.SE_TOLERANCE) < 0.3
-    assert ch.room_quantile(probability=0.5, draws=50_000) < 4
-
-
 def test_experiments_repeat_bit_for_bit() -> None:
     first = ch.ipm_claims.__wrapped__(3)
     assert ch.ipm_claims.__wrapped__(3) == first

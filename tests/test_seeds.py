@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from unsup import seeds
 from unsup.claims import check
-from unsup.seeds import Spread, assert_room, measure_over_seeds, torch_seeded
+from unsup.seeds import SE_TOLERANCE, Spread, assert_room, measure_over_seeds, room_bound, torch_seeded
 
 
 def test_spread_statistics_match_numpy() -> None:
@@ -93,3 +93,13 @@ def test_check_shows_and_records_the_spread() -> None:
     result = check("a trained value", 2.0, 1.0, relation="<", spread=spread)
     assert "over seeds 1 ± 0.1 over 3 seeds" in str(result)
     assert result.to_record()["spread"] == {"seeds": [0, 1, 2], "values": [0.9, 1.0, 1.1]}
+
+
+def test_se_tolerance_is_the_room_bound_and_grows_with_the_probability() -> None:
+    assert abs(room_bound(draws=50_000) - SE_TOLERANCE) < 0.3
+    assert room_bound(0.5, draws=50_000) < 4 < room_bound(0.999, draws=50_000)
+
+
+def test_room_bound_validates_its_arguments() -> None:
+    with pytest.raises(ValueError, match="n_seeds >= 2"):
+        room_bound(n_seeds=1)

@@ -25,17 +25,6 @@ def test_sampling_claims_are_repeatable_and_depend_on_the_seed():
     assert list(first) == ["success_rate"] and 0 <= first["success_rate"] <= 1
 
 
-def test_room_bound_is_about_seven_and_grows_with_the_probability():
-    assert ch.room_bound(draws=20_000) == pytest.approx(7.0, abs=0.5)
-    assert ch.room_bound(0.9, draws=20_000) < ch.room_bound(0.999, draws=20_000)
-    assert ch.SE_TOLERANCE >= ch.room_bound(draws=20_000) - 0.3
-
-
-def test_room_bound_validates_its_arguments():
-    with pytest.raises(ValueError, match="n_seeds >= 2"):
-        ch.room_bound(n_seeds=1)
-
-
 def test_search_runs_cover_every_depth_and_weight():
     expanded, length = search_runs(0)
     assert len(expanded) == len(length) == len(DEPTHS)

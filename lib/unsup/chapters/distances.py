@@ -37,6 +37,7 @@ from .. import divergences as dv
 from ..density import memorizer_nll
 from ..distinguish import guessing_accuracy, sprt_stopping_times
 from ..figures.distances import BANDWIDTHS, KDE_N_TRAIN, kde_experiment
+from ..seeds import SE_TOLERANCE
 
 __all__ = [
     "COVARIANCE_SAMPLES",
@@ -66,7 +67,6 @@ __all__ = [
     "mmd_closed_form",
     "random_covariance",
     "random_pair",
-    "room_quantile",
     "shift_claims",
     "shift_kl_se",
     "shift_monte_carlo",
@@ -83,27 +83,6 @@ NOTEBOOK_SEED = 0
 """The seed of every sampled experiment the notebook shows (one of the seeds 0 to 4)."""
 INSTANCE_SEED = 2021
 """Seed of the fixed random problem instances (a pair of distributions, a covariance)."""
-SE_TOLERANCE = 7.0
-r"""Agreement of a Monte Carlo estimate with its exact value is checked to within this many
-(exact) standard errors. Over seeds such an error is a standard normal variable ``z``, and
-the multi-seed test demands that the seed mean lie three sample standard deviations inside
-the bound: :math:`|\bar z| + 3 s \le` bound. With five seeds the sample standard deviation
-``s`` scatters widely, and a correct estimator passes that test with probability 0.999
-only for a bound of about 7 (:func:`room_quantile` computes it); 4, the usual choice for one
-run, fails it for about one set of five seeds in five. A correct estimate breaks 7
-standard errors once in :math:`4 \cdot 10^{11}` runs."""
-
-
-def room_quantile(probability: float = 0.999, n_seeds: int = 5, sigmas: float = 3.0,
-                  draws: int = 200_000, seed: int = 0) -> float:
-    r"""The bound ``k`` that an unbiased estimate with standard normal error passes the room
-    test with: the ``probability`` quantile of :math:`|\bar z| + \text{sigmas} \cdot s` over
-    ``n_seeds`` standard normal draws (simulated ``draws`` times with generator ``seed``)."""
-    z = np.random.default_rng(seed).standard_normal((draws, n_seeds))
-    stat = np.abs(z.mean(1)) + sigmas * z.std(1, ddof=1)
-    return float(np.quantile(stat, probability))
-
-
 # --- total variation: every test, and the guessing game -----------------------------------
 
 TV_OUTCOMES = 10

@@ -28,6 +28,7 @@ import numpy as np
 
 from .. import search as se
 from ..figures.search import DEPTHS, MAX_LEN, WEIGHTS, search_runs
+from ..seeds import SE_TOLERANCE
 
 __all__ = [
     "ATTEMPTS",
@@ -38,7 +39,6 @@ __all__ = [
     "SE_TOLERANCE",
     "attempt_target",
     "exact_success",
-    "room_bound",
     "sampling_claims",
     "search_claims",
 ]
@@ -51,28 +51,6 @@ ATTEMPT_DEPTH = 3
 ATTEMPTS = 20_000
 CLAIM_DEPTHS = (6, 7, 8)
 """Depths at which the guided-search claims are made."""
-SE_TOLERANCE = 7.0
-r"""A sampled success rate is checked against the exact one to within this many (exact)
-binomial standard errors. Over seeds the error is close to a standard normal ``z``, and the
-multi-seed test asks :math:`|\bar z| + 3 s \le` bound over five seeds; the sample standard
-deviation ``s`` of five draws scatters so widely that a correct sampler passes that only
-with a bound of about 7 (:func:`room_bound`); 4, the usual choice for one run, fails it for
-roughly one set of five seeds in five. A correct sampler breaks 7 standard errors once in
-about :math:`4 \cdot 10^{11}` runs, so the check still catches any real bias."""
-
-
-def room_bound(probability: float = 0.999, n_seeds: int = 5, sigmas: float = 3.0,
-               draws: int = 200_000, seed: int = 0) -> float:
-    r"""The ``probability`` quantile of :math:`|\bar z| + \text{sigmas}\, s` for ``n_seeds``
-    standard normal draws (simulated ``draws`` times with generator ``seed``): the bound an
-    unbiased estimate passes the room test with, with that probability."""
-    if n_seeds < 2 or draws < 1 or not 0 < probability < 1:
-        raise ValueError(f"need n_seeds >= 2, draws >= 1 and 0 < probability < 1, got "
-                         f"{n_seeds}, {draws}, {probability}")
-    z = np.random.default_rng(seed).standard_normal((draws, n_seeds))
-    return float(np.quantile(np.abs(z.mean(1)) + sigmas * z.std(1, ddof=1), probability))
-
-
 @lru_cache(maxsize=1)
 def attempt_target() -> str:
     """The depth-3 theorem whose random-attempt success rate is sampled (fixed instance)."""
