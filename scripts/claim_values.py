@@ -27,8 +27,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from unsup.claims import MIME_TYPE
+
 ROOT = Path(__file__).resolve().parent.parent
-MIME_TYPE = "application/vnd.unsup.claims+json"
 PROCESSORS: dict[str, dict[str, str]] = {
     "native": {},
     "no-avx2": {
